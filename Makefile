@@ -1,0 +1,56 @@
+# The course's commands. `make book` builds the book, `make test` runs every test.
+# Both create the virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Offline machines: a data folder beside the checkout (../shared/data, laid out as
+# MNIST/raw/*.gz) is used without downloading. Elsewhere set AELIB_DATA_DIR yourself.
+ifeq ($(origin AELIB_DATA_DIR),undefined)
+ifneq ($(wildcard ../shared/data/MNIST/raw),)
+AELIB_DATA_DIR := $(abspath ../shared/data)
+AELIB_OFFLINE ?= 1
+$(info Using the offline data in $(AELIB_DATA_DIR) (AELIB_OFFLINE=$(AELIB_OFFLINE)).)
+endif
+endif
+export AELIB_DATA_DIR AELIB_OFFLINE
+
+.PHONY: help setup book test test-unit test-notebooks test-browser bench sync lint clean
+
+help:
+	@echo "make book   build the course (executes every notebook) into _build/html"
+	@echo "make test   run all tests: aelib, notebooks (smoke budget), the book in a browser"
+	@echo "make bench  measure training speed and the whole course's run time"
+	@echo "make sync   pair notebooks/*.py with notebooks/*.ipynb (jupytext)"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -r requirements.txt
+	$(BIN)/pip install --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+sync: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check aelib tests benchmarks
+
+clean:
+	rm -rf _build test-artifacts
+
+# Debian packages the tests use: Chromium for the browser tests, Fashion-MNIST for full-size runs.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+# One pytest run: aelib's unit tests, every notebook at smoke budget (nbmake), and the book
+# built at smoke budget and checked in headless Chromium.
+test: $(STAMP) system-deps
+	AELIB_BUDGET=smoke AELIB_PROGRESS=log $(BIN)/pytest --nbmake tests notebooks
+
+test-unit: $(STAMP)
+	$(BIN)/pytest tests -m "not browser"

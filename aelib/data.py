@@ -1,0 +1,291 @@
+"""MNIST and Fashion-MNIST as in-memory float tensors, read from the standard IDX files.
+
+Files live in ``<data_dir>/<MNIST|FashionMNIST>/raw/`` (the layout torchvision uses, so an
+existing torchvision download is reused). Missing files are downloaded and every file is
+checked against its published MD5 before it is read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .settings import settings
+
+
+class DataError(RuntimeError):
+    """A data file is missing, cannot be downloaded, or is corrupted."""
+
+
+@dataclass(frozen=True)
+class IdxFile:
+    name: str
+    md5: str  # of the gzip file as published
+    raw_md5: str | None = None  # of the decompressed IDX content, for recompressed copies
+
+
+@dataclass(frozen=True)
+class Source:
+    folder: str
+    title: str
+    mirrors: tuple[str, ...]
+    files: dict[str, IdxFile]
+    classes: tuple[str, ...]
+    system_dirs: tuple[str, ...] = ()
+
+
+SOURCES = {
+    "mnist": Source(
+        folder="MNIST",
+        title="MNIST",
+        mirrors=(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "http://yann.lecun.com/exdb/mnist/",
+        ),
+        files={
+            "train_images": IdxFile("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+            "train_labels": IdxFile(
+                "train-labels-idx1-ubyte.gz",
+                "d53e105ee54ea40749a09fcbcd1e9432",
+                "a25bea736e30d166cdddb491f175f624",
+            ),
+            "test_images": IdxFile(
+                "t10k-images-idx3-ubyte.gz",
+                "9fb629c4189551a2d022fa330f9573f3",
+                "2646ac647ad5339dbf082846283269ea",
+            ),
+            "test_labels": IdxFile(
+                "t10k-labels-idx1-ubyte.gz",
+                "ec29112dd5afa0611ce80d1b7f02629c",
+                "27ae3e4e09519cfbb04c329615203637",
+            ),
+        },
+        classes=tuple(str(d) for d in range(10)),
+    ),
+    "fashion": Source(
+        folder="FashionMNIST",
+        title="Fashion-MNIST",
+        mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
+        files={
+            "train_images": IdxFile(
+                "train-images-idx3-ubyte.gz",
+                "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+                "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+            ),
+            "train_labels": IdxFile(
+                "train-labels-idx1-ubyte.gz",
+                "25c81989df183df01b3e8a0aad5dffbe",
+                "9018921c3c673c538a1fc5bad174d6f9",
+            ),
+            "test_images": IdxFile(
+                "t10k-images-idx3-ubyte.gz",
+                "bef4ecab320f06d8554ea6380940ec79",
+                "8181f5470baa50b63fa0f6fddb340f0a",
+            ),
+            "test_labels": IdxFile(
+                "t10k-labels-idx1-ubyte.gz",
+                "bb300cfdad3c16e7a12a480ee83cd310",
+                "15d484375f8d13e6eb1aabb0c3f46965",
+            ),
+        },
+        classes=(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        ),
+        # Debian's dataset-fashion-mnist package installs the four files here.
+        system_dirs=("/usr/share/datasets/fashion-mnist",),
+    ),
+}
+
+OFFLINE_SPLIT = (8_000, 2_000)
+
+
+@dataclass
+class Dataset:
+    """Images as float32 in [0, 1] of shape (N, 1, 28, 28) and int64 labels of shape (N,)."""
+
+    name: str
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    classes: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.name}: {len(self.x_train):,} train and {len(self.x_test):,} test "
+            f"images of shape {tuple(self.x_train.shape[1:])}, {len(self.classes)} classes)"
+        )
+
+
+def default_data_dir() -> Path:
+    """``$AELIB_DATA_DIR`` if set, ``/content/data`` on Colab, else ``~/.cache/aelib``."""
+    if os.environ.get("AELIB_DATA_DIR"):
+        return Path(os.environ["AELIB_DATA_DIR"]).expanduser()
+    if "google.colab" in sys.modules or Path("/content").is_dir():
+        return Path("/content/data")
+    return Path.home() / ".cache" / "aelib"
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read an IDX file (gzipped or not) of unsigned bytes into an array of its shape."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            content = f.read()
+    except (OSError, EOFError) as err:
+        raise DataError(f"{path} is not a readable IDX file ({err}); delete it and fetch it again.")
+    if len(content) < 4:
+        raise DataError(f"{path} is too short to be an IDX file; delete it and fetch it again.")
+    zero, dtype, ndim = struct.unpack(">HBB", content[:4])
+    if zero != 0 or dtype != 0x08 or ndim not in (1, 3):
+        raise DataError(f"{path} does not start with an IDX header of unsigned bytes.")
+    header = 4 + 4 * ndim
+    shape = struct.unpack(f">{ndim}I", content[4:header])
+    expected = header + int(np.prod(shape))
+    if len(content) != expected:
+        raise DataError(
+            f"{path} is truncated or padded: its header promises {expected:,} bytes, "
+            f"the file has {len(content):,}. Delete it and fetch it again."
+        )
+    return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _md5(data: bytes) -> str:
+    return hashlib.md5(data).hexdigest()
+
+
+def _is_intact(path: Path, file: IdxFile) -> bool:
+    content = path.read_bytes()
+    if _md5(content) == file.md5:
+        return True
+    if file.raw_md5 is None:
+        return False
+    try:
+        return _md5(gzip.decompress(content)) == file.raw_md5
+    except (OSError, EOFError):
+        return False
+
+
+def _download(source: Source, file: IdxFile, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    errors = []
+    for mirror in source.mirrors:
+        try:
+            print(f"Downloading {mirror}{file.name}", file=sys.stderr)
+            urllib.request.urlretrieve(mirror + file.name, partial)
+        except OSError as err:
+            errors.append(f"{mirror}: {err}")
+            continue
+        if _is_intact(partial, file):
+            partial.replace(target)
+            return
+        errors.append(f"{mirror}: the download does not match MD5 {file.md5}")
+    partial.unlink(missing_ok=True)
+    raise DataError(
+        f"Could not download {file.name} into {target.parent}:\n  " + "\n  ".join(errors) + "\n"
+        f"Fix: copy {file.name} into {target.parent} by hand, or point AELIB_DATA_DIR at a folder "
+        f"that has {source.folder}/raw/{file.name}."
+    )
+
+
+def _locate(source: Source, key: str, data_dir: Path, offline: bool) -> Path | None:
+    """Return a verified path to one file, downloading it if allowed; None if offline and absent."""
+    file = source.files[key]
+    target = data_dir / source.folder / "raw" / file.name
+    for candidate in (target, *(Path(d) / file.name for d in source.system_dirs)):
+        if not candidate.exists():
+            continue
+        if _is_intact(candidate, file):
+            return candidate
+        if candidate != target or offline:
+            raise DataError(
+                f"{candidate} is corrupted (its checksum is not the published MD5 {file.md5}). "
+                f"Delete it and copy or download a fresh {file.name}."
+            )
+        print(f"{target} is corrupted; downloading it again.", file=sys.stderr)
+        target.unlink()
+    if offline:
+        return None
+    _download(source, file, target)
+    return target
+
+
+def _missing_error(source: Source, names: list[str], data_dir: Path) -> DataError:
+    searched = [str(data_dir / source.folder / "raw"), *source.system_dirs]
+    return DataError(
+        f"Offline mode and {source.title} is incomplete: {', '.join(names)} not found in "
+        f"{' or '.join(searched)}.\nFix: copy the file(s) there, set AELIB_DATA_DIR to the folder "
+        f"that holds {source.folder}/raw/, or unset AELIB_OFFLINE to download them."
+    )
+
+
+def load_dataset(
+    name: str | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    offline: bool | None = None,
+    train_size: int | None = None,
+    test_size: int | None = None,
+) -> Dataset:
+    """Load ``"mnist"`` or ``"fashion"`` (default: ``settings.dataset``) into memory.
+
+    ``train_size`` and ``test_size`` keep the first images of each split. Offline, MNIST without
+    its training images is replaced, with a notice, by an 8,000/2,000 split of the official
+    10,000 test images (the test split is never trained on).
+    """
+    name = (name or settings.dataset).lower()
+    if name not in SOURCES:
+        raise ValueError(f"Unknown data set {name!r}: use one of {', '.join(SOURCES)}.")
+    source = SOURCES[name]
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    offline = settings.offline if offline is None else offline
+
+    paths = {key: _locate(source, key, data_dir, offline) for key in source.files}
+    missing = [source.files[k].name for k, p in paths.items() if p is None]
+    test_only = missing == [source.files["train_images"].name] and name == "mnist"
+    if missing and not test_only:
+        raise _missing_error(source, missing, data_dir)
+
+    x_test = _to_float(read_idx(paths["test_images"]))
+    y_test = torch.from_numpy(read_idx(paths["test_labels"]).astype(np.int64))
+    if test_only:
+        n_train, n_test = OFFLINE_SPLIT
+        print(
+            f"Offline mode: {source.title}'s training images are not in {data_dir}, so this run "
+            f"uses {n_train:,} of the official test images for training and the other "
+            f"{n_test:,} for testing. Online, the full 60,000/10,000 split is used.",
+            file=sys.stderr,
+        )
+        order = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(0))
+        train, test = order[:n_train], order[n_train : n_train + n_test]
+        x_train, y_train = x_test[train], y_test[train]
+        x_test, y_test = x_test[test], y_test[test]
+    else:
+        x_train = _to_float(read_idx(paths["train_images"]))
+        y_train = torch.from_numpy(read_idx(paths["train_labels"]).astype(np.int64))
+
+    return Dataset(
+        name=source.title,
+        x_train=x_train[:train_size],
+        y_train=y_train[:train_size],
+        x_test=x_test[:test_size],
+        y_test=y_test[:test_size],
+        classes=source.classes,
+    )
+
+
+def _to_float(images: np.ndarray) -> torch.Tensor:
+    """uint8 (N, 28, 28) -> float32 (N, 1, 28, 28) in [0, 1]."""
+    return torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)

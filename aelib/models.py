@@ -1,0 +1,214 @@
+"""Autoencoders: the reference convolutional one of chapter 2 and a fully connected one.
+
+Every model here (and in :mod:`aelib.vae`) has the same interface, so one training loop and
+one set of metrics and plots serve them all:
+
+- ``encode(x)``: images (N, C, 28, 28) -> codes (N, embedding_dim)
+- ``decode(z)``: codes (N, embedding_dim) -> images (N, C, 28, 28)
+- ``loss(x, y=None, target=None)``: the scalar the training loop minimises
+- ``embed(x)`` / ``reconstruct(x)``: batched, gradient-free versions for whole data sets
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+IMAGE_SIZE = 28
+
+
+def check_images(x: torch.Tensor, channels: int) -> None:
+    """Raise a ValueError that says how to fix ``x`` unless it is float (N, channels, 28, 28) in [0, 1]."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"Expected a torch.Tensor of images, got {type(x).__name__}.")
+    if x.dim() == 3 and x.shape[-2:] == (IMAGE_SIZE, IMAGE_SIZE):
+        raise ValueError(
+            f"Got shape {tuple(x.shape)} with no channel axis: pass x.unsqueeze(1), "
+            f"shape (N, {channels}, 28, 28)."
+        )
+    if x.dim() != 4:
+        raise ValueError(f"Expected images of shape (N, {channels}, 28, 28), got {tuple(x.shape)}.")
+    if x.shape[1] != channels:
+        raise ValueError(
+            f"The model was built for {channels} channel(s) but the images have {x.shape[1]}: "
+            f"build it with channels={x.shape[1]} or pass images of shape (N, {channels}, 28, 28)."
+        )
+    if x.shape[-2:] != (IMAGE_SIZE, IMAGE_SIZE):
+        raise ValueError(
+            f"Expected 28x28 images, got {x.shape[-2]}x{x.shape[-1]}: resize or crop them to "
+            "28x28 first (for example with torch.nn.functional.interpolate)."
+        )
+    if not x.is_floating_point():
+        raise ValueError(
+            f"Got {x.dtype} images; the models expect floats in [0, 1]: pass x.float() / 255."
+        )
+    if x.numel() and (x.min() < 0 or x.max() > 1):
+        raise ValueError(
+            f"Pixel values span [{x.min().item():.3g}, {x.max().item():.3g}] but must lie in "
+            "[0, 1]: divide 0..255 images by 255 (x / 255)."
+        )
+
+
+def check_embedding_dim(embedding_dim: int) -> None:
+    if not isinstance(embedding_dim, int) or isinstance(embedding_dim, bool) or embedding_dim < 1:
+        raise ValueError(
+            f"embedding_dim must be a positive integer (the size of the code), got {embedding_dim!r}."
+        )
+
+
+class AutoencoderBase(nn.Module):
+    """Shared interface: subclasses define ``encoder``, ``decoder``, ``channels`` and
+    ``embedding_dim``. Labels ``y`` are accepted everywhere and used only by conditional models.
+    """
+
+    channels: int
+    embedding_dim: int
+
+    def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        check_images(x, self.channels)
+        return self.encoder(x)
+
+    def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        self.check_codes(z)
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return self.decode(self.encode(x, y), y)
+
+    def loss(self, x, y=None, target=None) -> torch.Tensor:
+        """Mean squared error per pixel between the reconstruction of ``x`` and ``target``."""
+        return F.mse_loss(self(x, y), x if target is None else target)
+
+    def check_codes(self, z: torch.Tensor) -> None:
+        if z.dim() != 2 or z.shape[1] != self.embedding_dim:
+            raise ValueError(
+                f"Expected codes of shape (N, {self.embedding_dim}), got {tuple(z.shape)}."
+            )
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    def embed(self, x: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> torch.Tensor:
+        """Codes (N, embedding_dim) of many images, without gradients, on the CPU."""
+        return self._batched(self.encode, x, y, batch_size)
+
+    def reconstruct(self, x: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> torch.Tensor:
+        """Reconstructions (N, C, 28, 28) of many images, without gradients, on the CPU."""
+        return self._batched(self.forward, x, y, batch_size)
+
+    def generate(self, z: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> torch.Tensor:
+        """Decoded images (N, C, 28, 28) of many codes, without gradients, on the CPU."""
+        return self._batched(self.decode, z, y, batch_size)
+
+    @torch.no_grad()
+    def _batched(self, fn, x, y, batch_size: int) -> torch.Tensor:
+        was_training = self.training
+        self.eval()
+        try:
+            outputs = []
+            for i in range(0, len(x), batch_size):
+                yb = None if y is None else y[i : i + batch_size].to(self.device)
+                outputs.append(fn(x[i : i + batch_size].to(self.device), yb).cpu())
+            return torch.cat(outputs)
+        finally:
+            self.train(was_training)
+
+
+def _down(c_in: int, c_out: int) -> list[nn.Module]:
+    return [nn.Conv2d(c_in, c_out, kernel_size=3, stride=2, padding=1), nn.ReLU()]
+
+
+def _up(c_in: int, c_out: int, output_padding: int) -> list[nn.Module]:
+    return [
+        nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=output_padding),
+        nn.ReLU(),
+    ]
+
+
+class Encoder(nn.Sequential):
+    """(N, channels, 28, 28) -> (N, embedding_dim): three stride-2 convolutions, then a linear map."""
+
+    def __init__(self, channels: int = 1, embedding_dim: int = 16):
+        check_embedding_dim(embedding_dim)
+        super().__init__(
+            *_down(channels, 32),  # (N, 32, 14, 14)
+            *_down(32, 64),  # (N, 64, 7, 7)
+            *_down(64, 128),  # (N, 128, 4, 4)
+            nn.Flatten(),  # (N, 2048)
+            nn.Linear(128 * 4 * 4, embedding_dim),  # (N, embedding_dim)
+        )
+
+
+class Decoder(nn.Sequential):
+    """(N, embedding_dim) -> (N, channels, 28, 28): the encoder's path in reverse."""
+
+    def __init__(self, channels: int = 1, embedding_dim: int = 16):
+        check_embedding_dim(embedding_dim)
+        super().__init__(
+            nn.Linear(embedding_dim, 128 * 4 * 4),  # (N, 2048)
+            nn.Unflatten(1, (128, 4, 4)),  # (N, 128, 4, 4)
+            # A stride-2 transposed convolution maps size s to 2s - 1 + output_padding.
+            *_up(128, 64, output_padding=0),  # (N, 64, 7, 7)
+            *_up(64, 32, output_padding=1),  # (N, 32, 14, 14)
+            *_up(32, 32, output_padding=1),  # (N, 32, 28, 28)
+            nn.Conv2d(32, channels, kernel_size=1),  # (N, channels, 28, 28)
+            nn.Sigmoid(),  # pixel intensities in [0, 1]
+        )
+
+
+class Autoencoder(AutoencoderBase):
+    """The reference convolutional autoencoder: ``Decoder(Encoder(x))``."""
+
+    def __init__(self, channels: int = 1, embedding_dim: int = 16):
+        super().__init__()
+        if not isinstance(channels, int) or channels < 1:
+            raise ValueError(f"channels must be a positive integer (1 for grey images), got {channels!r}.")
+        self.channels, self.embedding_dim = channels, embedding_dim
+        self.encoder = Encoder(channels, embedding_dim)
+        self.decoder = Decoder(channels, embedding_dim)
+
+
+def mlp(sizes: list[int], final: nn.Module | None = None) -> nn.Sequential:
+    """Linear layers of the given sizes with ReLU between them and ``final`` after the last."""
+    layers: list[nn.Module] = []
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    if final is not None:
+        layers.append(final)
+    return nn.Sequential(*layers)
+
+
+class MLPAutoencoder(AutoencoderBase):
+    """A fully connected autoencoder 784 -> hidden -> embedding_dim -> reversed(hidden) -> 784.
+
+    With ``linear=True`` every activation is dropped (and ``hidden`` should be empty): the model
+    can then only learn a linear subspace, the one PCA finds.
+    """
+
+    def __init__(
+        self,
+        embedding_dim: int = 16,
+        hidden: tuple[int, ...] = (512, 128),
+        channels: int = 1,
+        linear: bool = False,
+    ):
+        super().__init__()
+        check_embedding_dim(embedding_dim)
+        self.channels, self.embedding_dim = channels, embedding_dim
+        pixels = channels * IMAGE_SIZE * IMAGE_SIZE
+        if linear:
+            self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(pixels, embedding_dim))
+            self.decoder = nn.Sequential(
+                nn.Linear(embedding_dim, pixels), nn.Unflatten(1, (channels, IMAGE_SIZE, IMAGE_SIZE))
+            )
+        else:
+            sizes = [pixels, *hidden, embedding_dim]
+            self.encoder = nn.Sequential(nn.Flatten(), mlp(sizes))
+            self.decoder = nn.Sequential(
+                mlp(sizes[::-1], final=nn.Sigmoid()),
+                nn.Unflatten(1, (channels, IMAGE_SIZE, IMAGE_SIZE)),
+            )

@@ -1,0 +1,146 @@
+"""The course's figures, in one colour-blind-safe style.
+
+Every function draws into a new figure (or the ``ax`` it is given) and returns the figure.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+# Tableau's colour-blind-safe palette of ten, one colour per class; markers vary too, so the
+# classes stay apart in greyscale print.
+PALETTE = plt.style.library["tableau-colorblind10"]["axes.prop_cycle"].by_key()["color"]
+MARKERS = "o^sDvP*Xhp"
+
+
+def use_style() -> None:
+    """Apply the course's plotting style (called on import of aelib)."""
+    plt.rcParams.update(
+        {
+            "axes.prop_cycle": plt.cycler(color=PALETTE),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "figure.figsize": (6.4, 4.0),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "image.cmap": "gray",
+            "font.size": 11,
+        }
+    )
+
+
+def _as_images(x: torch.Tensor) -> np.ndarray:
+    """(N, 1, H, W) or (N, H, W) tensor -> (N, H, W) array for imshow."""
+    x = x.detach().cpu()
+    return (x[:, 0] if x.dim() == 4 else x).numpy()
+
+
+def image_rows(rows: Mapping[str, torch.Tensor], n: int = 10, size: float = 0.9) -> plt.Figure:
+    """One row of ``n`` images per entry, labelled by its key: e.g. originals above reconstructions."""
+    fig, axes = plt.subplots(len(rows), n, figsize=(n * size, len(rows) * size + 0.2), squeeze=False)
+    for r, (label, images) in enumerate(rows.items()):
+        for c, image in enumerate(_as_images(images[:n])):
+            axes[r, c].imshow(image, vmin=0, vmax=1)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    for ax in axes.flat:
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.grid(False)
+    fig.subplots_adjust(wspace=0.05, hspace=0.05)
+    return fig
+
+
+def show_reconstructions(originals: torch.Tensor, reconstructions: torch.Tensor, n: int = 10) -> plt.Figure:
+    """Originals in the top row, their reconstructions below."""
+    return image_rows({"original": originals, "reconstruction": reconstructions}, n=n)
+
+
+def image_grid(images: torch.Tensor, ncols: int = 10, titles: Sequence[str] | None = None, size: float = 0.9) -> plt.Figure:
+    """Images laid out in a grid, ``ncols`` per row, with optional titles."""
+    images = _as_images(images)
+    nrows = int(np.ceil(len(images) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], vmin=0, vmax=1)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8)
+    return fig
+
+
+def latent_scatter(
+    codes: torch.Tensor,
+    labels: torch.Tensor,
+    classes: Sequence[str],
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+    size: float = 4,
+) -> plt.Figure:
+    """2-D codes (N, 2) as points coloured (and shaped) by class, with a legend."""
+    if codes.shape[1] != 2:
+        raise ValueError(f"latent_scatter draws 2-D codes; got {codes.shape[1]} dimensions.")
+    fig, ax = _figure(ax, (6.5, 5.5))
+    codes, labels = codes.detach().cpu().numpy(), labels.cpu().numpy()
+    for c, name in enumerate(classes):
+        points = codes[labels == c]
+        ax.scatter(*points.T, s=size, color=PALETTE[c % 10], marker=MARKERS[c % 10], alpha=0.6, label=name, linewidths=0)
+    ax.legend(markerscale=3, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    ax.set_xlabel("$z_1$"), ax.set_ylabel("$z_2$")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def latent_grid(model, extent: tuple[float, float, float, float], n: int = 15, ax: plt.Axes | None = None) -> plt.Figure:
+    """Decode an n x n grid of 2-D codes spanning ``extent`` = (z1_min, z1_max, z2_min, z2_max)."""
+    z1 = torch.linspace(extent[0], extent[1], n)
+    z2 = torch.linspace(extent[3], extent[2], n)  # top row = largest z2, as on a scatter plot
+    grid = torch.stack(torch.meshgrid(z2, z1, indexing="ij")[::-1], dim=-1).reshape(-1, 2)
+    images = _as_images(model.generate(grid))
+    side = images.shape[-1]
+    mosaic = images.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
+    fig, ax = _figure(ax, (6, 6))
+    ax.imshow(mosaic, extent=extent, vmin=0, vmax=1, aspect="auto")
+    ax.set_xlabel("$z_1$"), ax.set_ylabel("$z_2$")
+    ax.grid(False)
+    return fig
+
+
+def code_extent(codes: torch.Tensor, quantile: float = 0.01) -> tuple[float, float, float, float]:
+    """A box around the middle of 2-D codes, trimming ``quantile`` of outliers on each side."""
+    low = torch.quantile(codes, quantile, dim=0)
+    high = torch.quantile(codes, 1 - quantile, dim=0)
+    return (low[0].item(), high[0].item(), low[1].item(), high[1].item())
+
+
+def loss_curves(histories, ax: plt.Axes | None = None, ylabel: str = "loss", log: bool = False) -> plt.Figure:
+    """Train (solid) and test (dashed) loss per epoch for one History or a dict of them."""
+    if not isinstance(histories, Mapping):
+        histories = {"": histories}
+    fig, ax = _figure(ax)
+    for i, (name, history) in enumerate(histories.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        epochs = np.arange(1, history.epochs + 1)
+        prefix = f"{name} " if name else ""
+        ax.plot(epochs, history.train_loss, "-o", color=colour, label=f"{prefix}train", markersize=4)
+        if history.test_loss:
+            ax.plot(epochs, history.test_loss, "--s", color=colour, label=f"{prefix}test", markersize=4)
+    ax.set_xlabel("epoch"), ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(frameon=False)
+    return fig
+
+
+def _figure(ax: plt.Axes | None, figsize: tuple[float, float] | None = None):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax
