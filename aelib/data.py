@@ -13,6 +13,7 @@ import os
 import struct
 import sys
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,11 +140,11 @@ def default_data_dir() -> Path:
 def read_idx(path: str | Path) -> np.ndarray:
     """Read an IDX file (gzipped or not) of unsigned bytes into an array of its shape."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rb") as f:
-            content = f.read()
-    except (OSError, EOFError) as err:
+        content = path.read_bytes()
+        if content[:2] == b"\x1f\x8b":  # the gzip magic number
+            content = gzip.decompress(content)
+    except (OSError, EOFError, zlib.error) as err:
         raise DataError(f"{path} is not a readable IDX file ({err}); delete it and fetch it again.")
     if len(content) < 4:
         raise DataError(f"{path} is too short to be an IDX file; delete it and fetch it again.")
@@ -173,7 +174,7 @@ def _is_intact(path: Path, file: IdxFile) -> bool:
         return False
     try:
         return _md5(gzip.decompress(content)) == file.raw_md5
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         return False
 
 
@@ -252,7 +253,14 @@ def load_dataset(
     data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     offline = settings.offline if offline is None else offline
 
-    paths = {key: _locate(source, key, data_dir, offline) for key in source.files}
+    paths, failures = {}, []
+    for key in source.files:  # fetch every file we can before reporting any failure
+        try:
+            paths[key] = _locate(source, key, data_dir, offline)
+        except DataError as err:
+            failures.append(str(err))
+    if failures:
+        raise DataError("\n".join(failures))
     missing = [source.files[k].name for k, p in paths.items() if p is None]
     test_only = missing == [source.files["train_images"].name] and name == "mnist"
     if missing and not test_only:

@@ -17,7 +17,7 @@ class PCA:
             raise ValueError(f"n_components must be a positive integer, got {n_components!r}.")
         self.n_components = n_components
 
-    def fit(self, x: torch.Tensor) -> "PCA":
+    def fit(self, x: torch.Tensor) -> PCA:
         """Centre the data and keep the top right singular vectors as components (k, D)."""
         flat = x.reshape(len(x), -1).double()
         if self.n_components > min(flat.shape):

@@ -5,7 +5,7 @@ Every function draws into a new figure (or the ``ax`` it is given) and returns t
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -15,7 +15,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .models import IMAGE_SIZE, AutoencoderBase, Decoder, Encoder, check_embedding_dim, check_images, mlp
+from .models import (
+    IMAGE_SIZE,
+    AutoencoderBase,
+    Decoder,
+    Encoder,
+    check_embedding_dim,
+    check_images,
+    mlp,
+)
 
 
 def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -59,7 +67,7 @@ class VAE(AutoencoderBase):
     @classmethod
     def mlp(
         cls, embedding_dim: int = 20, hidden: tuple[int, ...] = (400,), channels: int = 1, beta: float = 1.0
-    ) -> "VAE":
+    ) -> VAE:
         """Fully connected: 784 -> hidden -> (mu, logvar) and embedding_dim -> hidden -> 784."""
         check_embedding_dim(embedding_dim)
         sizes = [channels * IMAGE_SIZE * IMAGE_SIZE, *hidden]
@@ -70,7 +78,7 @@ class VAE(AutoencoderBase):
         return cls(encoder, decoder, embedding_dim, channels, beta)
 
     @classmethod
-    def conv(cls, channels: int = 1, embedding_dim: int = 16, beta: float = 1.0) -> "VAE":
+    def conv(cls, channels: int = 1, embedding_dim: int = 16, beta: float = 1.0) -> VAE:
         """The reference convolutional encoder and decoder, with logits out of the decoder."""
         check_embedding_dim(embedding_dim)
         decoder = nn.Sequential(*list(Decoder(channels, embedding_dim))[:-1])  # logits: no sigmoid

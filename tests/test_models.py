@@ -1,0 +1,79 @@
+import pytest
+import torch
+
+from aelib import Autoencoder, Decoder, Encoder, MLPAutoencoder
+
+
+def shapes_through(layers, x):
+    shapes = []
+    for layer in layers:
+        x = layer(x)
+        shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+
+def test_encoder_halves_28_to_14_to_7_to_4_then_flattens_to_the_code():
+    shapes = shapes_through(Encoder(channels=1, embedding_dim=16), torch.rand(2, 1, 28, 28))
+    assert [s for s in shapes if len(s) == 3] == [(32, 14, 14)] * 2 + [(64, 7, 7)] * 2 + [(128, 4, 4)] * 2
+    assert shapes[-2:] == [(2048,), (16,)]
+
+
+def test_decoder_restores_28x28_through_4_7_14():
+    shapes = shapes_through(Decoder(channels=1, embedding_dim=16), torch.rand(2, 16))
+    assert shapes[:2] == [(2048,), (128, 4, 4)]
+    assert [s for s in shapes[2:8:2]] == [(64, 7, 7), (32, 14, 14), (32, 28, 28)]
+    assert shapes[-1] == (1, 28, 28)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_autoencoder_runs_end_to_end_with_outputs_in_0_1(channels):
+    model = Autoencoder(channels, embedding_dim=8)
+    x = torch.rand(5, channels, 28, 28)
+    assert model.encode(x).shape == (5, 8)
+    out = model(x)
+    assert out.shape == x.shape
+    assert out.min() >= 0 and out.max() <= 1
+    out.mean().backward()
+    assert all(p.grad is not None for p in model.parameters())
+
+
+def test_mlp_and_linear_autoencoders_keep_the_image_shape():
+    x = torch.rand(3, 1, 28, 28)
+    assert MLPAutoencoder(4)(x).shape == x.shape
+    linear = MLPAutoencoder(4, hidden=(), linear=True)
+    assert linear(x).shape == x.shape
+    assert not any(isinstance(m, (torch.nn.ReLU, torch.nn.Sigmoid)) for m in linear.modules())
+
+
+def test_embed_and_reconstruct_batch_and_return_cpu_tensors():
+    model = Autoencoder(1, 3)
+    x = torch.rand(2500, 1, 28, 28)
+    assert model.embed(x, batch_size=1000).shape == (2500, 3)
+    assert model.reconstruct(x[:10]).shape == (10, 1, 28, 28)
+    assert not model.embed(x[:2]).requires_grad
+
+
+@pytest.mark.parametrize(
+    "images, message",
+    [
+        (torch.rand(2, 3, 28, 28), "channels=3"),
+        (torch.rand(2, 1, 32, 32), "28x28"),
+        (torch.rand(2, 28, 28), "unsqueeze"),
+        (torch.randint(0, 256, (2, 1, 28, 28), dtype=torch.uint8), "x.float() / 255"),
+        (torch.rand(2, 1, 28, 28) * 255, "divide 0..255 images by 255"),
+    ],
+)
+def test_bad_images_get_an_error_that_says_what_to_pass(images, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+        Autoencoder(1, 4).encode(images)
+
+
+@pytest.mark.parametrize("embedding_dim", [0, -3, 2.5])
+def test_non_positive_or_fractional_embedding_dim_is_rejected(embedding_dim):
+    with pytest.raises(ValueError, match="embedding_dim must be a positive integer"):
+        Autoencoder(1, embedding_dim)
+
+
+def test_decode_rejects_codes_of_the_wrong_size():
+    with pytest.raises(ValueError, match=r"Expected codes of shape \(N, 4\)"):
+        Autoencoder(1, 4).decode(torch.zeros(2, 5))

@@ -1,0 +1,64 @@
+import pytest
+import torch
+
+from aelib import VAE, ConditionalVAE, kl_to_standard_normal
+from aelib.vae import reparameterise
+
+
+def test_closed_form_kl_matches_a_monte_carlo_estimate():
+    mu = torch.tensor([[0.5, -1.0, 2.0]])
+    logvar = torch.tensor([[0.2, -0.7, 1.1]])
+    q = torch.distributions.Normal(mu, (0.5 * logvar).exp())
+    p = torch.distributions.Normal(torch.zeros(3), torch.ones(3))
+    z = q.sample((200_000,))
+    monte_carlo = (q.log_prob(z) - p.log_prob(z)).sum(-1).mean()
+    assert kl_to_standard_normal(mu, logvar).item() == pytest.approx(monte_carlo.item(), rel=0.01)
+
+
+def test_kl_is_zero_exactly_at_the_prior():
+    assert kl_to_standard_normal(torch.zeros(4, 2), torch.zeros(4, 2)).abs().max() == 0
+
+
+def test_reparameterised_samples_have_the_right_moments_and_carry_gradients():
+    mu = torch.full((100_000, 1), 3.0, requires_grad=True)
+    logvar = torch.full((100_000, 1), 2 * torch.log(torch.tensor(0.5)).item(), requires_grad=True)
+    z = reparameterise(mu, logvar)
+    assert z.mean().item() == pytest.approx(3.0, abs=0.01)
+    assert z.std().item() == pytest.approx(0.5, abs=0.01)
+    z.sum().backward()
+    assert mu.grad is not None and logvar.grad is not None
+
+
+@pytest.mark.parametrize("vae", [VAE.mlp(8), VAE.conv(1, 8)], ids=["mlp", "conv"])
+def test_vae_loss_is_reconstruction_plus_beta_times_kl_in_nats(vae):
+    x = torch.rand(6, 1, 28, 28)
+    mu, logvar = vae.posterior(x)
+    assert mu.shape == logvar.shape == (6, 8)
+    torch.manual_seed(1)
+    reconstruction, kl = vae.negative_elbo(x)
+    torch.manual_seed(1)
+    assert vae.loss(x).item() == pytest.approx((reconstruction + kl).mean().item(), rel=1e-5)
+    decoded = vae.decode(torch.zeros(2, 8))
+    assert decoded.shape == (2, 1, 28, 28) and decoded.min() >= 0 and decoded.max() <= 1
+
+
+def test_beta_weights_the_kl_term():
+    vae = VAE.mlp(4, beta=4.0)
+    x = torch.rand(3, 1, 28, 28)
+    torch.manual_seed(2)
+    reconstruction, kl = vae.negative_elbo(x)
+    torch.manual_seed(2)
+    assert vae.loss(x).item() == pytest.approx((reconstruction + 4.0 * kl).mean().item(), rel=1e-5)
+    with pytest.raises(ValueError, match="beta"):
+        VAE.mlp(4, beta=-1.0)
+
+
+def test_conditional_vae_generates_the_requested_classes_and_demands_labels():
+    cvae = ConditionalVAE(embedding_dim=2)
+    x, y = torch.rand(4, 1, 28, 28), torch.tensor([0, 1, 2, 3])
+    assert cvae.loss(x, y).ndim == 0
+    images = cvae.generate(torch.zeros(3, 2), torch.tensor([7, 7, 1]))
+    assert images.shape == (3, 1, 28, 28)
+    assert torch.equal(images[0], images[1]) and not torch.equal(images[0], images[2])
+    with pytest.raises(ValueError, match="needs the labels"):
+        cvae.loss(x)
