@@ -139,6 +139,56 @@ def loss_curves(histories, ax: plt.Axes | None = None, ylabel: str = "loss", log
     return fig
 
 
+def class_scatter(x, y, classes: Sequence[str], ax: plt.Axes | None = None, title: str | None = None, size: float = 14) -> plt.Figure:
+    """2-D points ``x`` (N, 2) coloured and shaped by their labels ``y`` (N,), with a legend."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"class_scatter draws 2-D points of shape (N, 2); got shape {x.shape}.")
+    fig, ax = _figure(ax, (5, 4))
+    for c, name in enumerate(classes):
+        ax.scatter(*x[y == c].T, s=size, color=PALETTE[c % 10], marker=MARKERS[c % 10], alpha=0.8,
+                   edgecolors="white", linewidths=0.4, label=name)
+    ax.set_xlabel("$x_1$"), ax.set_ylabel("$x_2$")
+    ax.legend(frameon=False, markerscale=1.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def decision_boundary(
+    proba,
+    x,
+    y,
+    classes: Sequence[str],
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+    margin: float = 0.5,
+    resolution: int = 300,
+) -> plt.Figure:
+    """A classifier's view of the plane around 2-D points ``x`` (N, 2) labelled ``y``.
+
+    ``proba`` maps an (M, 2) array to class probabilities (M, C), like scikit-learn's
+    ``predict_proba``. Each region takes the colour of the predicted class, paler where the
+    classifier is less sure; the black line is the decision boundary.
+    """
+    x = np.asarray(x)
+    (x1_min, x2_min), (x1_max, x2_max) = x.min(0) - margin, x.max(0) + margin
+    g1, g2 = np.meshgrid(np.linspace(x1_min, x1_max, resolution), np.linspace(x2_min, x2_max, resolution))
+    p = np.asarray(proba(np.column_stack([g1.ravel(), g2.ravel()]))).reshape(*g1.shape, -1)
+    n_classes = p.shape[-1]
+    colours = np.array([plt.matplotlib.colors.to_rgb(PALETTE[c % 10]) for c in range(n_classes)])
+    certainty = (p.max(-1) - 1 / n_classes) / (1 - 1 / n_classes)  # 0 on the boundary, 1 when sure
+    rgb = 1 - (1 - colours[p.argmax(-1)]) * 0.45 * certainty[..., None]
+    fig, ax = _figure(ax, (5, 4))
+    ax.imshow(rgb, origin="lower", extent=(x1_min, x1_max, x2_min, x2_max), aspect="auto", interpolation="bilinear")
+    for c in range(n_classes if n_classes > 2 else 1):  # class c wins where p_c beats every other p
+        ax.contour(g1, g2, p[..., c] - np.delete(p, c, axis=-1).max(-1), levels=[0], colors="black", linewidths=1.5)
+    class_scatter(x, y, classes, ax=ax, title=title)
+    ax.set_xlim(x1_min, x1_max), ax.set_ylim(x2_min, x2_max)
+    ax.grid(False)
+    return fig
+
+
 def _figure(ax: plt.Axes | None, figsize: tuple[float, float] | None = None):
     if ax is not None:
         return ax.figure, ax
