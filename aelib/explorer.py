@@ -1,0 +1,188 @@
+"""An interactive explorer of a 2-D latent space that runs in the reader's browser.
+
+``latent_explorer(model, codes, labels, classes)`` returns an object that Jupyter, Colab and the
+built book display as a panel: the latent plane with the test codes as coloured points, and the
+image the decoder makes of the code under the pointer (or moved with the arrow keys). Decoding
+runs in plain JavaScript from the decoder's weights, embedded in the page as base64 float32, so
+the panel works in a static page, offline, with no server and no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Sequence
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .plot import PALETTE, code_extent
+
+SUPPORTED = (nn.Linear, nn.ReLU, nn.Sigmoid, nn.Flatten, nn.Unflatten, nn.Conv2d, nn.ConvTranspose2d)
+
+
+def _flat(module: nn.Module) -> list[nn.Module]:
+    """The layers of nested nn.Sequential containers, in order."""
+    if isinstance(module, nn.Sequential):
+        return [layer for child in module for layer in _flat(child)]
+    return [module]
+
+
+def decoder_layers(model) -> list[nn.Module]:
+    """The layers that map a code z to ``model.decode(z)``.
+
+    A VAE's decoder outputs logits and its ``decode`` applies a sigmoid, so one is appended.
+    """
+    from .vae import VAE, ConditionalVAE
+
+    if isinstance(model, ConditionalVAE):
+        raise TypeError("A ConditionalVAE decodes a code together with a label; the explorer "
+                        "handles unconditional models only.")
+    return _flat(model.decoder) + ([nn.Sigmoid()] if isinstance(model, VAE) else [])
+
+
+def _floats(array) -> str:
+    return base64.b64encode(np.asarray(array, dtype="<f4").tobytes()).decode("ascii")
+
+
+@torch.no_grad()
+def export_decoder(model) -> dict:
+    """The decoder of a 2-D model as a JSON-ready dict: its layers with their input and output
+    shapes, and every weight and bias in one base64 string of little-endian float32."""
+    if getattr(model, "embedding_dim", None) != 2:
+        raise ValueError(f"The explorer shows 2-D latent spaces; this model's codes have "
+                         f"{getattr(model, 'embedding_dim', '?')} dimensions.")
+    layers, specs, arrays, offset = decoder_layers(model), [], [], 0
+    was_training = model.training
+    model.eval()
+    try:
+        x = torch.zeros(1, 2, device=model.device)
+        for layer in layers:
+            if not isinstance(layer, SUPPORTED):
+                names = ", ".join(t.__name__ for t in SUPPORTED)
+                raise TypeError(f"The explorer cannot run a {type(layer).__name__} layer in the "
+                                f"browser; it knows {names}.")
+            y = layer(x)
+            spec = {"type": type(layer).__name__, "in": list(x.shape[1:]), "out": list(y.shape[1:])}
+            if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+                if layer.groups != 1 or layer.dilation != (1, 1) or isinstance(layer.padding, str) \
+                        or layer.padding_mode != "zeros":
+                    raise TypeError(f"The explorer runs plain convolutions only, not {layer}.")
+                spec.update(kernel=list(layer.kernel_size), stride=list(layer.stride),
+                            padding=list(layer.padding))
+            for name in ("weight", "bias"):
+                if isinstance(getattr(layer, name, None), torch.Tensor):
+                    values = getattr(layer, name).detach().cpu().flatten().numpy()
+                    spec[name] = [offset, values.size]
+                    arrays.append(values)
+                    offset += values.size
+            specs.append(spec)
+            x = y
+        if x.dim() != 4 or x.shape[1] not in (1, 3):
+            raise ValueError(f"The decoder must output images (N, 1 or 3, H, W), not {tuple(x.shape)}.")
+        # The layers in sequence must be the model's decode: check on a few codes.
+        z = 2 * torch.randn(16, 2, generator=torch.Generator().manual_seed(0)).to(model.device)
+        if not torch.allclose(nn.Sequential(*layers)(z), model.decode(z), atol=1e-5):
+            raise ValueError("model.decode(z) does more than run model.decoder; the explorer "
+                             "cannot reproduce it in the browser.")
+    finally:
+        model.train(was_training)
+    return {"layers": specs, "image": list(x.shape[1:]),
+            "weights": _floats(np.concatenate(arrays) if arrays else [])}
+
+
+def _asset(name: str) -> str:
+    return (files("aelib") / "explorer" / name).read_text(encoding="utf-8")
+
+
+class LatentExplorer:
+    """A browser panel over a 2-D latent space; display it in a notebook or ``save`` it.
+
+    ``extent`` = (z1_min, z1_max, z2_min, z2_max) defaults to the middle 98% of the codes plus a
+    margin; at most ``max_points`` codes (a fixed random subset) are drawn. ``step`` is the
+    fraction of the extent one arrow key press moves the code (five times that with Shift).
+    """
+
+    def __init__(self, model, codes, labels, classes: Sequence[str], extent=None,
+                 max_points: int = 2000, step: float = 0.02, title: str | None = None):
+        codes = torch.as_tensor(codes).detach().cpu().float()
+        labels = torch.as_tensor(labels).detach().cpu().long()
+        if codes.dim() != 2 or codes.shape[1] != 2:
+            raise ValueError(f"Expected 2-D codes of shape (N, 2), got {tuple(codes.shape)}.")
+        if len(labels) != len(codes):
+            raise ValueError(f"Got {len(codes)} codes but {len(labels)} labels; pass one label per code.")
+        if len(codes) > max_points:
+            keep = torch.randperm(len(codes), generator=torch.Generator().manual_seed(0))[:max_points]
+            codes, labels = codes[keep], labels[keep]
+        if extent is None:
+            low1, high1, low2, high2 = code_extent(codes)
+            pad1, pad2 = 0.05 * (high1 - low1) or 1.0, 0.05 * (high2 - low2) or 1.0
+            extent = (low1 - pad1, high1 + pad1, low2 - pad2, high2 + pad2)
+        self.extent = tuple(float(v) for v in extent)
+        self.codes, self.labels, self.classes = codes, labels, [str(c) for c in classes]
+        self.decoder = export_decoder(model)
+        self.decoder_bytes = len(base64.b64decode(self.decoder["weights"]))
+        self.step, self.title = step, title
+        self.id = f"aelib-explorer-{uuid.uuid4().hex[:12]}"  # unique, so that explorers never clash
+
+    def __repr__(self) -> str:
+        return (f"LatentExplorer({len(self.codes)} codes, decoder weights "
+                f"{self.decoder_bytes / 1024:.0f} KB; display it in a notebook or .save(path) it)")
+
+    def _repr_html_(self) -> str:
+        data = {
+            "decoder": self.decoder, "decoder_kb": round(self.decoder_bytes / 1024),
+            "extent": self.extent, "step": self.step, "classes": self.classes,
+            "colours": PALETTE, "codes": _floats(self.codes), "labels": self.labels.tolist(),
+        }
+        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        legend = "".join(f'<li><span style="background:{PALETTE[i % len(PALETTE)]}"></span>'
+                         f"{escape(name)}</li>" for i, name in enumerate(self.classes))
+        title = f'<p class="aelib-explorer-title">{escape(self.title)}</p>' if self.title else ""
+        label = (f"Latent plane with {len(self.codes)} test codes. Move the pointer over it, or "
+                 "use the arrow keys (Shift for bigger steps), to pick a code; the image decoded "
+                 "from it is shown beside the plane.")
+        return f"""<div class="aelib-explorer" id="{self.id}">
+<style>{_asset("explorer.css")}</style>{title}
+<p class="aelib-explorer-fallback">An interactive explorer of the latent space is here when
+JavaScript runs (in Jupyter, run the cell or trust the notebook).</p>
+<div class="aelib-explorer-panel" hidden>
+<div class="aelib-explorer-left">
+<canvas class="aelib-explorer-plane" tabindex="0" role="application"
+ aria-label="{escape(label)}" aria-describedby="{self.id}-readout"></canvas>
+<ul class="aelib-explorer-legend" aria-label="Classes and their colours">{legend}</ul>
+</div>
+<div class="aelib-explorer-right">
+<canvas class="aelib-explorer-image" width="{self.decoder["image"][2]}"
+ height="{self.decoder["image"][1]}" role="img" aria-label="Image decoded from the chosen code"></canvas>
+<p class="aelib-explorer-readout" id="{self.id}-readout" aria-live="polite"></p>
+<p class="aelib-explorer-timing"></p>
+</div>
+</div>
+<script type="application/json" class="aelib-explorer-data">{payload}</script>
+<script>{_asset("explorer.js")}
+window.aelibExplorer.mount(document.currentScript ? document.currentScript.parentElement
+  : document.getElementById("{self.id}"));</script>
+</div>"""
+
+    def save(self, path) -> Path:
+        """Write the explorer as a self-contained HTML page (opens offline in any browser)."""
+        path = Path(path)
+        path.write_text(
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(self.title or 'Latent space explorer')}</title></head>\n"
+            f"<body>\n{self._repr_html_()}\n</body></html>\n", encoding="utf-8")
+        return path
+
+
+def latent_explorer(model, codes, labels, classes: Sequence[str], **options) -> LatentExplorer:
+    """An interactive panel over the 2-D latent space of ``model``: the ``codes`` (N, 2) drawn as
+    points coloured by ``labels``, and the image ``model.decode`` makes of the code under the
+    pointer, decoded in the browser. Options: ``extent``, ``max_points``, ``step``, ``title``."""
+    return LatentExplorer(model, codes, labels, classes, **options)
