@@ -143,9 +143,8 @@
       pending = false;
       const start = performance.now();
       const out = decode(z);
-      times.push(performance.now() - start);
+      if (decodes++) times.push(performance.now() - start); // the first one includes compiling
       if (times.length > 100) times.shift();
-      decodes++;
       const grey = channels === 1, n = rows * cols;
       for (let i = 0; i < n; i++)
         for (let c = 0; c < 3; c++)
@@ -163,7 +162,8 @@
       const label = nearestLabel();
       readout.textContent = `z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)}); nearest test code: ${label < 0 ? "none" : data.classes[label]}`;
       const sorted = times.slice().sort((a, b) => a - b), median = sorted[sorted.length >> 1];
-      timing.textContent = `Decoded in this page from ${data.decoder_kb} KB of weights, in ${median.toFixed(1)} ms (median of the last ${times.length}).`;
+      timing.textContent = `Decoded in this page from ${data.decoder_kb} KB of weights` +
+        (times.length ? `, in ${median.toFixed(1)} ms (median of the last ${times.length}).` : ".");
       Object.assign(root.dataset, { z1: z[0], z2: z[1], decodes });
     }
 
