@@ -17,7 +17,7 @@ endif
 endif
 export AELIB_DATA_DIR AELIB_OFFLINE
 
-.PHONY: help setup book test test-unit test-notebooks test-browser bench sync lint clean
+.PHONY: help setup book mathjax test test-unit test-notebooks test-browser bench sync lint clean
 
 help:
 	@echo "make book   build the course (executes every notebook) into _build/html"
@@ -39,6 +39,37 @@ sync: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check aelib tests benchmarks
+
+# MathJax for the book comes from npm (package-lock.json pins mathjax 3.2.2) and is copied next
+# to the pages, so that math renders with no network: no CDN for scripts or fonts.
+MATHJAX_NPM := node_modules/mathjax/es5
+MATHJAX := book/_static/mathjax/tex-chtml.js
+
+$(MATHJAX_NPM)/tex-chtml.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(MATHJAX): $(MATHJAX_NPM)/tex-chtml.js
+	rm -rf book/_static/mathjax
+	mkdir -p book/_static/mathjax/input/tex book/_static/mathjax/output
+	cp $(MATHJAX_NPM)/tex-chtml.js book/_static/mathjax/
+	cp -R $(MATHJAX_NPM)/a11y $(MATHJAX_NPM)/sre $(MATHJAX_NPM)/ui book/_static/mathjax/
+	cp -R $(MATHJAX_NPM)/input/tex/extensions book/_static/mathjax/input/tex/
+	cp -R $(MATHJAX_NPM)/output/chtml book/_static/mathjax/output/
+
+mathjax: $(MATHJAX)
+
+# jupyter-cache runs a notebook again when its code changes, not when aelib or the pinned packages
+# do: such a change empties the cache, so that the book never shows outputs of older code.
+_build/.cache-stamp: $(filter-out %.pyc,$(wildcard aelib/*.py aelib/*/*)) requirements.txt
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
+# Executes every chapter (cached: an unchanged notebook is not run again), then renders the HTML.
+# Any Sphinx warning or failing cell fails the build.
+book: $(STAMP) $(MATHJAX) _build/.cache-stamp
+	AELIB_PROGRESS=log $(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in $(abspath _build/html)/index.html"
 
 clean:
 	rm -rf _build test-artifacts
