@@ -6,7 +6,9 @@ costs the model's arithmetic and little else.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +27,31 @@ def default_device() -> torch.device:
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+_MALLOC_TUNED = False
+
+
+def _reuse_freed_memory() -> None:
+    """Let glibc's malloc keep freed blocks for reuse instead of handing them back to the OS.
+
+    Every training step frees and reallocates the same activation buffers. By default glibc
+    unmaps large blocks on free, so the next step page-faults them back in: tens of thousands of
+    faults per step for the conv autoencoder, a third of its training time on a CPU. Linux with
+    glibc only; elsewhere (and on failure) nothing changes.
+    """
+    global _MALLOC_TUNED
+    if _MALLOC_TUNED or not sys.platform.startswith("linux"):
+        return
+    _MALLOC_TUNED = True
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_trim_threshold, 1 << 30)
+        if not libc.mallopt(m_mmap_threshold, 1 << 30):  # older glibc caps it at 32 MiB
+            libc.mallopt(m_mmap_threshold, 1 << 25)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass
@@ -84,11 +111,16 @@ def fit(
     if y is not None and len(y) != len(x):
         raise ValueError(f"Got {len(x)} images but {len(y)} labels; pass one label per image.")
     device = torch.device(device) if device is not None else default_device()
+    if device.type == "cpu":
+        _reuse_freed_memory()
     model.to(device)
     x, y = x.to(device), (None if y is None else y.to(device))
     x_test, y_test = test if isinstance(test, (tuple, list)) else (test, None)
     history = history if history is not None else History()
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    # The fused kernel updates every parameter in one pass: on a CPU it makes Adam's step
+    # several times cheaper than the default per-tensor loop.
+    fused = device.type in ("cpu", "cuda")
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr, fused=fused)
     generator = torch.Generator(device="cpu").manual_seed(seed)
     torch.manual_seed(seed)  # the noise of VAEs and of ``corrupt``
     batches = math.ceil(len(x) / batch_size)
@@ -102,13 +134,14 @@ def fit(
             order = torch.randperm(len(x), generator=generator).to(device)
             for b in range(batches):
                 index = order[b * batch_size : (b + 1) * batch_size]
-                xb = x[index]
-                yb = None if y is None else y[index]
+                xb = x.index_select(0, index)  # twice as fast as x[index] on a CPU
+                yb = None if y is None else y.index_select(0, index)
                 inputs = xb if corrupt is None else corrupt(xb)
                 loss = model.loss(inputs, yb, target=None if corrupt is None else xb)
-                if not torch.isfinite(loss):
+                value = loss.item()  # the one host sync per batch: checked before the step
+                if not math.isfinite(value):
                     raise TrainingDiverged(
-                        f"The loss became {loss.item()} at epoch {epoch + 1}, batch {b + 1}; "
+                        f"The loss became {value} at epoch {epoch + 1}, batch {b + 1}; "
                         f"training stopped with the weights of the last finite step. Try a "
                         f"smaller learning rate (lr={lr:g} now) and check the images lie in [0, 1].",
                         history,
@@ -116,7 +149,7 @@ def fit(
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
                 optimiser.step()
-                total += loss.item() * len(xb)
+                total += value * len(xb)
                 bar.update(1, epoch, total / min((b + 1) * batch_size, len(x)))
             history.train_loss.append(total / len(x))
             if x_test is not None:
