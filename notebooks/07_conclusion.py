@@ -1,0 +1,353 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 7. Conclusion: which tool for which job
+#
+# Four ways to compress an image into a short code have run through this course:
+# {term}`PCA <PCA>`, the truncated {term}`SVD <SVD>`, the {term}`autoencoder <Autoencoder>` and
+# the {term}`variational autoencoder <VAE>`. This last chapter sets them side by side. It fits all
+# four to the same images and measures what they cost, compares what each can and cannot do, and
+# gives a rule of thumb for choosing. Then it looks back over the course, chapter by chapter, and
+# points to where to read next.
+#
+# **In this chapter you will**
+#
+# - measure the cost of fitting each method on the same images, from a single matrix
+#   factorisation to epochs of gradient descent;
+# - compare what each method can do: decode, generate, give probabilities, find a unique answer;
+# - choose a method for a task, and say why;
+# - review the course and find further reading.
+#
+# **Prerequisites:** chapters 4 (PCA, SVD and autoencoders) and 5 (VAEs); chapter 6 helps.
+#
+# **Time:** about 20 minutes to read and run.
+
+# %%
+# On Colab, install the course's helper package; elsewhere this cell does nothing.
+import subprocess, sys
+
+if "google.colab" in sys.modules:
+    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import torch
+
+import aelib
+from aelib import PCA, VAE, MLPAutoencoder, fit, reconstruction_mse
+from aelib.plot import image_rows
+from aelib.settings import settings
+
+# %% [markdown]
+# ## Four methods on the same images
+#
+# Every method gets the same training images and the same code size, $k = 16$. PCA and the
+# uncentred truncated SVD are fitted in closed form; the autoencoder (784 → 512 → 128 → 16 and
+# back) and the VAE (784 → 400 → 16 and back) are trained for a few epochs with `aelib.fit`.
+# As everywhere in the course, `AELIB_DATASET=fashion` switches the data set.
+
+# %%
+data = aelib.load_dataset()
+n = settings.samples(10_000)
+x_train, x_test = data.x_train[:n], data.x_test[: settings.samples(2_000)]
+k, epochs = 16, settings.epochs(5)
+print(data)
+print(f"fitting on {len(x_train):,} images, code size k = {k}, {epochs} epoch(s) for the networks")
+
+# %% [markdown]
+# The closed-form methods are timed with a stopwatch; `aelib.fit` records the seconds of every
+# epoch itself. The truncated SVD factorises the data matrix as it is, without subtracting the
+# mean, and keeps the top $k$ right singular vectors $V_k$ (a $k \times 784$ matrix).
+
+# %%
+def stopwatch(fn):
+    """Run fn() and return its result and the seconds it took."""
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def truncated_svd(x, k):
+    """The top k right singular vectors (k, 784) of the raw, uncentred images (N, 1, 28, 28)."""
+    return torch.linalg.svd(x.flatten(1).double(), full_matrices=False).Vh[:k].float()
+
+
+pca, pca_seconds = stopwatch(lambda: PCA(k).fit(x_train))
+svd, svd_seconds = stopwatch(lambda: truncated_svd(x_train, k))
+
+torch.manual_seed(0)
+autoencoder = MLPAutoencoder(embedding_dim=k)
+ae_history = fit(autoencoder, x_train, epochs=epochs, progress="off")
+torch.manual_seed(0)
+vae = VAE.mlp(embedding_dim=k)
+vae_history = fit(vae, x_train, epochs=epochs, progress="off")
+
+# %% [markdown]
+# To compare quality as well as cost, each method reconstructs the test images. The truncated SVD
+# reconstructs an image $x$ (as a row of 784 pixels) as $x V_k^\top V_k$, its projection onto the
+# top $k$ directions; the VAE reconstructs from its posterior mean.
+
+# %%
+svd_reconstruction = x_test.flatten(1) @ svd.T @ svd
+costs = {
+    "PCA": (pca_seconds, reconstruction_mse(pca, x_test)),
+    "truncated SVD": (svd_seconds, torch.mean((svd_reconstruction - x_test.flatten(1)) ** 2).item()),
+    "autoencoder": (sum(ae_history.seconds), reconstruction_mse(autoencoder, x_test)),
+    "VAE": (sum(vae_history.seconds), reconstruction_mse(vae, x_test)),
+}
+print(f"{'method':14s} {'fit (s)':>8s} {'per epoch (s)':>14s} {'test MSE':>9s}")
+for name, (seconds, mse) in costs.items():
+    per_epoch = f"{seconds / epochs:14.2f}" if name in ("autoencoder", "VAE") else f"{'-':>14s}"
+    print(f"{name:14s} {seconds:8.3f} {per_epoch} {mse:9.4f}")
+
+# %% [markdown]
+# Read the fit column first. A closed-form method costs one matrix factorisation, done once; a
+# network costs epochs of gradient descent, and real projects train for many more epochs than the
+# few used here, on more images (exercise 1 looks at how both costs grow). The MSE column shows
+# what the autoencoder buys with that time, even after a short training run (chapter 4 traced the
+# gap over many code sizes). The truncated SVD's error is higher than PCA's: without subtracting
+# the mean it must spend part of its $k$ directions on the average image, and PCA's subspace is
+# the best one of its size once the mean is added back. The VAE was trained on a different loss,
+# in which the KL term deliberately trades some reconstruction quality for an orderly code
+# (chapter 5), so its error is not a fair measure of it.
+
+# %% [markdown]
+# ## What each can generate
+#
+# Each method has a decoder, so each can turn a random code into an image. The question is where
+# the random codes should come from. The VAE was trained so that its codes follow the prior
+# $\mathcal{N}(0, I)$, so we sample that. The others have no distribution over codes, so we fit
+# one after the fact: a Gaussian with the mean and covariance of their training codes (for PCA
+# this is, up to added pixel noise, the probabilistic PCA of Tipping and Bishop).
+
+# %%
+def gaussian_codes(codes, n, seed=0):
+    """n samples from a Gaussian with the mean and covariance of `codes` (N, k)."""
+    codes = codes.double()
+    gaussian = torch.distributions.MultivariateNormal(codes.mean(0), torch.cov(codes.T))
+    torch.manual_seed(seed)
+    return gaussian.sample((n,)).float()
+
+
+m = 10  # samples per method
+torch.manual_seed(0)
+rows = {
+    "PCA": pca.generate(gaussian_codes(pca.embed(x_train), m)).clamp(0, 1),
+    "truncated SVD": (gaussian_codes(x_train.flatten(1) @ svd.T, m) @ svd).clamp(0, 1),
+    "autoencoder": autoencoder.generate(gaussian_codes(autoencoder.embed(x_train), m)),
+    "VAE": vae.generate(torch.randn(m, k)),
+}
+image_rows({name: images.reshape(-1, 1, 28, 28) for name, images in rows.items()})
+plt.show()
+
+# %% [markdown]
+# The linear methods can only add and subtract their components, so their samples are blurry
+# superpositions, with negative pixel values clipped away. The autoencoder's samples depend on
+# luck: a Gaussian fitted afterwards knows nothing of the shape its codes actually fill, and
+# chapter 5 showed how decoding codes from empty regions fails. Only the VAE was trained for
+# this use, and its samples are draws from the model it fitted, blurry in their own way because
+# a Bernoulli decoder averages over the details it is unsure of.
+
+# %% [markdown]
+# ## Side by side
+#
+# | | **PCA** | **truncated SVD** (uncentred) | **autoencoder** | **VAE** |
+# | --- | --- | --- | --- | --- |
+# | code from image | linear projection | linear projection | non-linear network | a distribution $q(z \mid x)$ |
+# | image from code | linear, $z V_k^\top + \mu$ | linear, $z V_k^\top$ | decoder network | decoder network, $p(x \mid z)$ |
+# | invertible | no (for $k$ below the pixel count, information is lost) | no | no | no |
+# | non-linear | no | no | yes | yes |
+# | fitted by | closed form: SVD of the centred data | closed form: SVD of the raw data | gradient descent on MSE | gradient descent on the negative ELBO |
+# | unique solution | yes, up to signs (when variances differ) | yes, up to signs | no: depends on the seed; any invertible transform of the code fits as well | no |
+# | ordered, orthogonal axes | yes, by explained variance | yes, by singular value | no | no |
+# | probabilistic | no (probabilistic PCA adds it) | no | no | yes: a bound on $\log p(x)$ |
+# | generates new images | only with a distribution added | only with a distribution added | not reliably | yes: decode $z \sim \mathcal{N}(0, I)$ |
+# | cost to fit | one factorisation (the first row of the cost table) | one factorisation, cheaper on sparse data | epochs of training (same table) | similar to the autoencoder |
+# | use it for | a first baseline; visualisation; compression when structure is roughly linear; whitening | sparse or non-negative data where centring would destroy sparsity, such as word counts (latent semantic analysis) | the best reconstruction at a given code size; denoising; anomaly scores; features | sampling; a smooth, regular code space; likelihood-based scores |
+#
+# Two notes. First, the rows "unique solution" and "ordered axes" matter more in practice than
+# they seem: PCA gives the same answer on every run, and its first component means the same thing
+# to everyone who fits it; an autoencoder's code axes are arbitrary and change with the seed.
+# Second, the autoencoder and the VAE are not one fixed model each but families: convolutional,
+# denoising, conditional and other variants share the same costs and limits.
+
+# %% [markdown]
+# ## Choosing
+#
+# A practical order of trial, which the chapters of this course follow:
+#
+# 1. **Start with PCA.** It is cheap, deterministic, and its explained-variance curve (chapter 4)
+#    tells you how many dimensions the data really need. If its reconstructions are good enough,
+#    stop there.
+# 2. **Use the truncated SVD instead** when centring is wrong or impossible: large sparse matrices
+#    (subtracting the mean would fill them in), or data where zero means "absent".
+# 3. **Train an autoencoder** when the linear methods leave too much error at the code size you
+#    can afford, or you need a learned non-linear feature, a denoiser or an anomaly score
+#    (chapter 6). Budget for training time, tuning, and a result that changes with the seed.
+# 4. **Train a VAE** when you need to generate, need a code space whose every point decodes to
+#    something plausible, or want a probabilistic score. Expect blurrier reconstructions than a
+#    plain autoencoder of the same size.
+
+# %% [markdown]
+# ## The course in review
+#
+# 1. **Generative and discriminative models.** A discriminative model learns $p(y \mid x)$; a
+#    generative one learns $p(x, y)$ or $p(x)$, can sample new inputs, and becomes a classifier
+#    through Bayes' rule.
+# 2. **What an autoencoder is.** An encoder compresses an image into a code, a decoder rebuilds it,
+#    and both are trained together on reconstruction error; the reference convolutional
+#    architecture, traced shape by shape.
+# 3. **A two-dimensional latent space.** With a code of two numbers, digits form clusters that can
+#    be plotted, measured with k-NN accuracy, and decoded as a map, with gaps and odd shapes
+#    between the clusters.
+# 4. **Autoencoders, PCA and SVD.** PCA through the covariance or through the SVD of the centred
+#    data gives the same components; a linear autoencoder finds PCA's subspace
+#    {cite}`baldi1989`; a non-linear one reconstructs better at the same code size.
+# 5. **The variational autoencoder.** Random codes decode badly in a plain autoencoder; the VAE's
+#    probabilistic encoder, the reparameterisation trick and the ELBO turn it into a generative
+#    model that can sample and interpolate.
+# 6. **Going further.** Denoising, anomaly detection measured with a ROC curve, and a conditional
+#    VAE that draws a chosen class in a chosen style.
+# 7. **This chapter.** Costs, abilities and a rule for choosing.
+
+# %% [markdown]
+# ## Further reading
+#
+# **The papers behind the course.** Rumelhart, Hinton and Williams {cite}`rumelhart1986` trained
+# networks with hidden layers by backpropagation, the basis of every autoencoder here. Baldi and
+# Hornik {cite}`baldi1989` proved that a linear autoencoder trained on squared error finds PCA's
+# subspace. Hinton and Salakhutdinov {cite}`hinton2006` showed that deep autoencoders can give far
+# better codes than PCA. Vincent and co-authors {cite}`vincent2008` introduced denoising
+# autoencoders. The VAE was published independently by Kingma and Welling {cite}`kingma2014` and
+# by Rezende, Mohamed and Wierstra {cite}`rezende2014`; Higgins and co-authors
+# {cite}`higgins2017` weighted its KL term (the beta-VAE), and Sohn, Lee and Yan {cite}`sohn2015`
+# conditioned it. The data sets are MNIST {cite}`lecun1998` and Fashion-MNIST {cite}`xiao2017`;
+# Ng and Jordan {cite}`ng2001` compared generative and discriminative classifiers.
+#
+# **Where the ideas lead.**
+#
+# - *Better bounds and better VAEs.* Importance-weighted autoencoders (Burda, Grosse and
+#   Salakhutdinov) tighten the ELBO with several samples; hierarchical VAEs stack many layers of
+#   latent variables and produce sharp images. Kingma and Welling's later tutorial, *An
+#   Introduction to Variational Autoencoders*, covers these developments in depth.
+# - *Discrete codes.* The VQ-VAE (van den Oord, Vinyals and Kavukcuoglu) replaces the Gaussian
+#   code with the nearest entry of a learned codebook, so an image becomes a short sequence of
+#   symbols that another model, such as a transformer, can learn to generate.
+# - *Normalising flows* build $p(x)$ from a chain of invertible transformations of a simple
+#   distribution. Because every step can be undone, the change-of-variables formula gives the
+#   exact likelihood, not a bound; the price is a code as large as the input.
+# - *Diffusion models* learn to undo a gradual noising process, one small denoising step at a
+#   time: the denoising autoencoder's task of chapter 6, repeated across many noise levels. Large
+#   image generators often run the diffusion in the code space of an autoencoder rather than on
+#   pixels, which brings this course's two halves together.
+# - *Autoencoders for features.* Masked autoencoders (He and co-authors) hide most of an image's
+#   patches and learn to fill them in, a denoising task that pretrains vision models; sparse
+#   autoencoders, which keep most code units at zero, are used to find interpretable features
+#   inside large neural networks.
+# - *Textbooks.* Chapter 14 of *Deep Learning* by Goodfellow, Bengio and Courville covers
+#   autoencoders, chapter 20 deep generative models; Bishop's *Pattern Recognition and Machine
+#   Learning*, chapter 12, treats PCA and probabilistic PCA.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. How the costs grow.** Time `PCA(16).fit` and one epoch of `MLPAutoencoder(16)` on 2,500,
+# 5,000 and 10,000 training images. How does each grow with the number of images? Which grows
+# with the number of pixels, and how?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# for m in [2_500, 5_000, 10_000]:
+#     subset = data.x_train[: settings.samples(m)]
+#     _, pca_s = stopwatch(lambda: PCA(16).fit(subset))
+#     torch.manual_seed(0)
+#     history = fit(MLPAutoencoder(16), subset, epochs=1, progress="off")
+#     print(f"{len(subset):6,} images: PCA {pca_s:.3f} s, one epoch {history.seconds[0]:.2f} s")
+# ```
+#
+# Both grow roughly linearly in the number of images $N$. PCA through the SVD of an $N \times D$
+# matrix costs about $N D^2$ operations (for $N > D$), so it grows with the square of the pixel
+# count $D$; one epoch of the autoencoder costs about $N$ times the number of weights, and its
+# first layer has $512 D$ of them, so it grows linearly in $D$. The autoencoder also needs many
+# epochs, while PCA needs one factorisation. For images with many more pixels, randomised SVD
+# (which scikit-learn's `TruncatedSVD` uses by default) computes only the top $k$ directions and
+# keeps PCA cheap.
+#
+# </details>
+
+# %% [markdown]
+# **2. What uncentred SVD spends its first direction on.** Measure the angle between the truncated
+# SVD's first direction (`svd[0]`) and the mean training image. What does it tell you
+# about the difference between PCA and the uncentred truncated SVD?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# first = svd[0].double()
+# mean = x_train.flatten(1).mean(0).double()
+# cosine = torch.dot(first, mean) / (first.norm() * mean.norm())
+# print(f"angle between the first SVD direction and the mean image: "
+#       f"{torch.rad2deg(torch.arccos(cosine.abs())):.1f} degrees")
+# ```
+#
+# The angle is small: the first right singular vector of raw image data points almost along the
+# mean image, because every image has a large component along the mean and the SVD captures the
+# largest total squared length first. PCA subtracts the mean before factorising, so all $k$ of
+# its directions describe variation between images; the uncentred SVD spends its first direction
+# on what all images share. That is why its reconstructions at equal $k$ are a little worse, and
+# why its components differ from PCA's.
+#
+# </details>
+
+# %% [markdown]
+# **3. Pick a method.** For each task, choose PCA, truncated SVD, an autoencoder or a VAE, and
+# give one reason. (a) Plot 50,000 customer records of 30 numeric features in 2-D for a first
+# look. (b) Find topics in a sparse matrix of word counts for a million documents. (c) Flag
+# faulty parts in photos from a production line, with thousands of photos of good parts and
+# almost no faulty ones. (d) Produce new, varied handwriting samples for testing an OCR system.
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# (a) PCA: fast, deterministic, and its axes are interpretable as weighted sums of the features;
+# standardise the features first so that no single unit dominates. (b) Truncated SVD: the
+# matrix is sparse and huge, centring it would make it dense, and randomised truncated SVD only
+# computes the $k$ directions needed (this is latent semantic analysis). (c) An autoencoder
+# trained on good parts only, scored by reconstruction error as in chapter 6 (a convolutional one
+# for photos); validate the threshold on the few faulty examples you have, with a ROC curve.
+# (d) A VAE, or a conditional VAE to choose the character: it is the only one of the four trained
+# to sample; for sharper samples, look at the further reading.
+#
+# </details>
+
+# %% [markdown]
+# ## Summary
+#
+# - PCA and the truncated SVD are linear, closed-form and unique: one matrix factorisation fits
+#   them, where a network needs many epochs of training (the cost table above measured both).
+#   PCA centres the data first; the uncentred SVD spends part of its directions on the mean.
+# - Autoencoders are non-linear and reconstruct better at the same code size, at the price of
+#   training time and a solution that depends on the seed.
+# - VAEs add a probability model: they sample new images and score how likely an image is, at the
+#   price of blurrier reconstructions.
+# - Start with PCA; move to an autoencoder when linear is not enough, and to a VAE when you need
+#   to generate or need probabilities.
+#
+# **That is the course.** The notebooks, and the `aelib` package they use, are at
+# https://github.com/autoencoders-course/autoencoders-course; corrections and new exercises are
+# welcome.
