@@ -45,6 +45,7 @@ import torch
 
 import aelib
 from aelib import VAE, MLPAutoencoder, fit, kl_to_standard_normal, negative_elbo
+from aelib.explorer import latent_explorer
 from aelib.plot import code_extent, image_grid, image_rows, latent_grid, latent_scatter
 from aelib.settings import settings
 
@@ -235,6 +236,14 @@ plt.show()
 # Compare these samples with the plain autoencoder's random codes above. With only two numbers
 # the VAE's images are blurry, but almost every sample looks like a member of some class, and
 # the grid changes smoothly everywhere.
+
+# %% [markdown]
+# The panel below decodes any point of that square in your browser, from the trained decoder's
+# weights: move the pointer over the plane (or focus it and press the arrow keys) and watch the
+# image change as the code crosses from one class's region into the next.
+
+# %%
+latent_explorer(vae2d, vae_codes, data.y_test, data.classes, extent=(-2.5, 2.5, -2.5, 2.5))
 
 # %% [markdown]
 # ## Interpolating between two images
