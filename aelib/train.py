@@ -114,6 +114,11 @@ def fit(
     if device.type == "cpu":
         _reuse_freed_memory()
     model.to(device)
+    # On a CPU, convolutions train faster with channels-last activations (oneDNN's native
+    # layout); the weights return to the usual layout when training ends.
+    channels_last = device.type == "cpu" and any(p.dim() == 4 for p in model.parameters())
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
     x, y = x.to(device), (None if y is None else y.to(device))
     x_test, y_test = test if isinstance(test, (tuple, list)) else (test, None)
     history = history if history is not None else History()
@@ -161,6 +166,8 @@ def fit(
         print(f"\nInterrupted: the model keeps its weights and {history.epochs} finished epoch(s) of history.")
     finally:
         bar.close()
+        if channels_last:
+            model.to(memory_format=torch.contiguous_format)
         model.eval()
     return history
 
