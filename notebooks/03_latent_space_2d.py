@@ -1,0 +1,316 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. Digits in a two-dimensional latent space
+#
+# A code of 16 numbers is hard to look at. A code of two numbers is a point on a plane, and a
+# whole test set becomes a scatter plot. This chapter trains the reference autoencoder of
+# chapter 2 with a code of size two and looks at the
+# {term}`latent space <Latent space>` it learns from two sides: where the encoder puts every
+# test image, and what the decoder draws at every point of the plane. Digits of the same kind
+# gather without ever being told their labels, and we measure how well with a nearest-neighbour
+# classifier, against the two-dimensional projection that PCA finds. The same pictures also
+# show what this latent space lacks, which is what chapter 5 sets out to fix.
+#
+# **In this chapter you will**
+#
+# - train an autoencoder whose code has two numbers and plot the code of every test image,
+#   coloured by its digit;
+# - decode a regular grid of codes to see the family of images the decoder has learned;
+# - measure how well the classes separate in the code with the k-nearest-neighbour accuracy and
+#   compare it with a two-dimensional PCA;
+# - name the gaps, the uneven clusters and the unbounded extent of this latent space, and see
+#   why they make random sampling unreliable.
+#
+# **Prerequisites:** chapter 2 (the reference autoencoder and `aelib.fit`).
+#
+# **Time:** about 25 minutes to read and run.
+
+# %%
+# On Colab, install the course's helper package; elsewhere this cell does nothing.
+import subprocess, sys
+
+if "google.colab" in sys.modules:
+    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+
+import aelib
+from aelib import PCA, Autoencoder, fit, knn_accuracy, reconstruction_mse
+from aelib.plot import code_extent, image_grid, latent_grid, latent_scatter, loss_curves
+from aelib.settings import settings
+
+# %%
+data = aelib.load_dataset()
+x_train = data.x_train[: settings.samples(20_000)]
+y_train = data.y_train[: len(x_train)]
+print(f"{data.name}: training on {len(x_train):,} images, testing on {len(data.x_test):,}")
+
+# %% [markdown]
+# ## A code of two numbers
+#
+# The model is chapter 2's reference autoencoder with `embedding_dim=2`: the encoder ends in a
+# linear layer from 2,048 numbers to 2, the decoder starts with one from 2 to 2,048. Nothing else
+# changes. The labels `y_train` are not given to `fit`: the autoencoder never sees them, and we
+# use them only afterwards, to colour the plots and to score the code.
+#
+# A two-number code is harder to learn than a long one, so this model trains for longer than the
+# ones of chapter 2. The cost of training is set by how many images pass through the network, so
+# we fix that number (about 120,000) and let the number of epochs follow from the size of the
+# training set.
+
+# %%
+epochs = settings.epochs(max(1, 120_000 // len(x_train)))
+torch.manual_seed(0)
+model = Autoencoder(channels=1, embedding_dim=2)
+history = fit(model, x_train, test=data.x_test, epochs=epochs, batch_size=64, lr=3e-3)
+print(f"{epochs} epochs of {len(x_train):,} images in {sum(history.seconds):.0f} s")
+loss_curves(history, ylabel="mean squared error per pixel")
+plt.title("Training with a two-number code")
+plt.show()
+
+# %%
+print(f"test MSE with a code of two numbers: {reconstruction_mse(model, data.x_test):.4f}")
+
+# %% [markdown]
+# Two numbers cannot describe an image in detail, and the error is larger than with the longer
+# codes of chapter 2. The interesting part is where the encoder places the images.
+
+# %% [markdown]
+# ## Every test image as a point
+#
+# `model.embed` encodes a whole data set in batches and returns the codes, one row of two numbers
+# per image. We plot every test image's code as a point coloured by its true label.
+
+# %%
+codes = model.embed(data.x_test)  # (N, 2)
+print(f"codes: {tuple(codes.shape)}")
+latent_scatter(codes, data.y_test, data.classes, title=f"Autoencoder codes of {data.name} test images")
+plt.show()
+
+# %% [markdown]
+# Images of the same class gather in the same region although the autoencoder was never told
+# the classes: images that look alike need similar codes to be rebuilt alike, and images of one
+# class look alike. Classes drawn in similar ways (on MNIST, for instance 4 and 9, or 3, 5
+# and 8) sit next to each other and overlap.
+
+# %% [markdown]
+# ## Decoding the plane
+#
+# The decoder turns any point of the plane into an image, not only the codes of real images.
+# `latent_grid` decodes a regular grid of codes over the box that holds most of the test codes
+# (`code_extent` trims 1% of outliers on each side) and lays the images out where their codes
+# are. Placed next to the scatter plot over the same box, it shows what the decoder draws in
+# each region.
+
+# %%
+extent = code_extent(codes)
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), layout="constrained")
+latent_scatter(codes, data.y_test, data.classes, ax=left, title="codes of the test images")
+left.set_xlim(extent[:2]), left.set_ylim(extent[2:])
+latent_grid(model, extent, n=20, ax=right)
+right.set_title("decoded grid of codes")
+plt.show()
+
+# %% [markdown]
+# Moving across the grid, one kind of image morphs smoothly into another: the decoder has learned
+# a two-dimensional sheet of images, a {term}`manifold <Manifold>`, folded through the space of
+# all 784-pixel images. Inside a cluster the images vary in style (slant, width, thickness);
+# between clusters they blend two classes, and in regions where no test code lies the decoder
+# still draws something, often an image that belongs to no class.
+
+# %% [markdown]
+# ## How well do the classes separate?
+#
+# To put a number on "images of the same class gather", we use the
+# {term}`k-NN accuracy <k-NN accuracy>`: classify each test code by a majority vote of its $k = 5$
+# nearest training codes, and count how often the vote is right. A high accuracy means that
+# neighbouring codes belong to the same class. The baseline is
+# {term}`PCA <PCA>` with two components, the best linear projection onto a plane in the sense of
+# squared error, fitted to the same training images.
+
+# %%
+pca = PCA(2).fit(x_train)
+pca_codes = pca.embed(data.x_test)
+knn = {
+    "autoencoder": knn_accuracy(model.embed(x_train), y_train, codes, data.y_test),
+    "PCA": knn_accuracy(pca.embed(x_train), y_train, pca_codes, data.y_test),
+}
+mse = {"autoencoder": reconstruction_mse(model, data.x_test), "PCA": reconstruction_mse(pca, data.x_test)}
+print(f"{'2-D code':12} {'5-NN accuracy':>14} {'test MSE':>10}")
+for name in knn:
+    print(f"{name:12} {knn[name]:>14.1%} {mse[name]:>10.4f}")
+
+# %% [markdown]
+# The autoencoder's two numbers separate the classes far better than PCA's two, and they also
+# reconstruct the images with a smaller error. PCA can only project onto a flat plane; the
+# autoencoder's encoder and decoder are non-linear and can bend its sheet of images to follow the
+# data. The two scatter plots side by side show the difference.
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
+latent_scatter(pca_codes, data.y_test, data.classes, ax=left, title=f"PCA, 5-NN accuracy {knn['PCA']:.1%}")
+latent_scatter(codes, data.y_test, data.classes, ax=right,
+               title=f"autoencoder, 5-NN accuracy {knn['autoencoder']:.1%}")
+left.get_legend().remove()
+plt.show()
+
+# %% [markdown]
+# ## What this latent space lacks
+#
+# The plot is a map of the data, but not yet a recipe for making new images. To generate, we
+# would pick a code and decode it, and nothing tells us which codes to pick. Three features of
+# the scatter plot make the choice hard.
+#
+# - **Unbounded:** the codes can lie anywhere on the plane. Training only asks for good
+#   reconstructions, so their scale and position are arbitrary, and they change from one
+#   training run to the next.
+# - **Uneven clusters:** some classes fill wide regions, others narrow streaks, so a point drawn
+#   uniformly at random would favour some classes over others.
+# - **Gaps:** regions between and around clusters hold no training code, and the decoder was
+#   never asked what to draw there.
+#
+# The cells below measure the first two and probe the third.
+
+# %%
+low, high = codes.min(dim=0).values, codes.max(dim=0).values
+print(f"z1 runs from {low[0]:.1f} to {high[0]:.1f}, z2 from {low[1]:.1f} to {high[1]:.1f}")
+spread = {}
+for c, name in enumerate(data.classes):
+    class_codes = codes[data.y_test == c]
+    spread[name] = (class_codes - class_codes.mean(dim=0)).norm(dim=1).pow(2).mean().sqrt().item()
+widest, narrowest = max(spread, key=spread.get), min(spread, key=spread.get)
+print(f"spread of a class around its centre (root mean square distance): from "
+      f"{spread[narrowest]:.2f} ({narrowest}) to {spread[widest]:.2f} ({widest}), "
+      f"a ratio of {spread[widest] / spread[narrowest]:.1f}")
+
+# %% [markdown]
+# Now draw 30 codes uniformly at random from the box of the plots above and decode them. Some
+# land inside a cluster and give a clean image; others land in a gap or on a border and give a
+# blend, a smudge or a shape of no class.
+
+# %%
+generator = torch.Generator().manual_seed(0)
+box_low, box_high = torch.tensor(extent[0::2]), torch.tensor(extent[1::2])
+random_codes = box_low + (box_high - box_low) * torch.rand(30, 2, generator=generator)
+image_grid(model.generate(random_codes), ncols=10)
+plt.show()
+
+# %% [markdown]
+# A plain autoencoder gives us an encoder, a decoder and a map, but no rule for choosing codes:
+# nothing in its training makes the codes fill a known region evenly. The
+# {term}`variational autoencoder <VAE>` of chapter 5 {cite}`kingma2014` adds exactly that rule:
+# it asks the codes to follow a standard normal distribution, which closes the gaps, gives the
+# plane a fixed centre and scale, and makes "draw a code from the normal distribution, decode it"
+# a way to generate new images.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Train it again.** Retrain the two-dimensional autoencoder with `torch.manual_seed(1)` and
+# `fit(..., seed=1)` and draw the scatter plot again. Which features of the picture stay the same,
+# and which change? What does that say about the meaning of the two axes?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# torch.manual_seed(1)
+# model_b = Autoencoder(channels=1, embedding_dim=2)
+# fit(model_b, x_train, test=data.x_test, epochs=epochs, batch_size=64, lr=3e-3, seed=1)
+# codes_b = model_b.embed(data.x_test)
+# latent_scatter(codes_b, data.y_test, data.classes, title="second run")
+# plt.show()
+# print(f"5-NN accuracy: {knn_accuracy(model_b.embed(x_train), y_train, codes_b, data.y_test):.1%}")
+# ```
+#
+# The clusters and their neighbourhoods come back (which classes touch, which stand apart) and
+# the k-NN accuracy is similar, but the layout is rotated, reflected, stretched or shuffled, and
+# the codes span different ranges. The reconstruction loss does not care how the plane is
+# oriented or scaled, so the axes $z_1$ and $z_2$ have no fixed meaning; only the arrangement of
+# the images relative to each other does.
+#
+# </details>
+
+# %% [markdown]
+# **2. Walk across a gap.** Pick two test images of different classes, encode them, and decode
+# ten codes on the straight line between their codes,
+# $z(t) = (1 - t)\, z_a + t\, z_b$ for $t$ from 0 to 1. Mark the line on the scatter plot. Do the
+# images in the middle look like digits?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# a = (data.y_test == 0).nonzero()[0].item()  # the first test image of class 0
+# b = (data.y_test == 1).nonzero()[0].item()  # the first test image of class 1
+# z_a, z_b = codes[a], codes[b]
+# t = torch.linspace(0, 1, 10)[:, None]
+# line = (1 - t) * z_a + t * z_b
+# image_grid(model.generate(line), ncols=10, titles=[f"t = {v:.1f}" for v in t.squeeze(1).tolist()])
+# plt.show()
+# latent_scatter(codes, data.y_test, data.classes)
+# plt.plot(*line.T, "k-o", markersize=3)
+# plt.show()
+# ```
+#
+# The ends reconstruct the two images. In between, the line crosses whatever lies between the two
+# clusters: when it passes through a third class the images turn into that class for a while, and
+# when it crosses empty space they blur into shapes of no class. In a plain autoencoder, a
+# straight line between two codes is not a path through plausible images.
+#
+# </details>
+
+# %% [markdown]
+# **3. More neighbours, more dimensions.** Compute the k-NN accuracy of the autoencoder's and of
+# PCA's two-dimensional codes for $k$ = 1, 5 and 25. Then fit PCA with 16 components and compare
+# its k-NN accuracy with the two-dimensional autoencoder's. How many PCA components does it take
+# to match two autoencoder numbers?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# train_codes = model.embed(x_train)
+# for k in (1, 5, 25):
+#     ae = knn_accuracy(train_codes, y_train, codes, data.y_test, k=k)
+#     lin = knn_accuracy(pca.embed(x_train), y_train, pca_codes, data.y_test, k=k)
+#     print(f"k = {k:2d}: autoencoder {ae:.1%}, PCA {lin:.1%}")
+# for n in (2, 4, 8, 16):
+#     p = PCA(n).fit(x_train)
+#     print(f"PCA({n}): {knn_accuracy(p.embed(x_train), y_train, p.embed(data.x_test), data.y_test):.1%}")
+# ```
+#
+# The ranking does not depend on $k$. PCA catches up with a handful of components: a linear
+# projection needs more numbers to separate what a non-linear encoder separates with two.
+# Chapter 4 compares the two families systematically.
+#
+# </details>
+
+# %% [markdown]
+# ## Summary
+#
+# - With a code of two numbers, every image becomes a point on a plane. The autoencoder, never
+#   shown a label, groups images of the same class together.
+# - Decoding a grid of codes shows the learned manifold: a sheet of images on which one class
+#   morphs into another.
+# - The k-NN accuracy measures how well classes separate in the code; the autoencoder's two
+#   numbers beat PCA's two, because its encoder and decoder are non-linear.
+# - The plain autoencoder's latent space is unbounded, its clusters are uneven and there are gaps
+#   between them, so decoding a random code is a gamble; a variational autoencoder adds a prior
+#   that fixes this.
+#
+# **Next:** chapter 4 sets autoencoders against PCA and the SVD in more depth; chapter 5 builds
+# the variational autoencoder.

@@ -1,0 +1,629 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. Autoencoders, PCA and the SVD
+#
+# An autoencoder squeezes every image into a short code and expands it back. Long before neural
+# networks, {term}`principal component analysis <PCA>` did the same with two matrix products:
+# project onto the few directions along which the images vary most, then map back. This chapter
+# computes PCA twice, from an eigendecomposition and from the
+# {term}`singular value decomposition <SVD>`, checks that both agree with scikit-learn, and
+# separates it from a look-alike that skips one step. It then puts PCA, a linear autoencoder and
+# a non-linear autoencoder on the same data and code sizes, and asks three questions: how well
+# does each reconstruct, what does each learn, and what does each cost?
+#
+# **In this chapter you will**
+#
+# - compute PCA from the covariance matrix's eigenvectors and from the SVD of the centred data,
+#   and check that they agree with each other and with scikit-learn to rounding error;
+# - see why a truncated SVD of uncentred data is a different thing from PCA;
+# - choose a code size from the {term}`explained variance <Explained variance>` curve;
+# - compare reconstruction error against code size for PCA and two autoencoders, and measure with
+#   {term}`principal angles <Principal angles>` that a linear autoencoder learns PCA's subspace;
+# - weigh the cost: milliseconds for PCA, seconds of training for an autoencoder.
+#
+# **Prerequisites:** chapter 2 (an autoencoder and `aelib.fit`); matrix products, eigenvalues and
+# eigenvectors.
+#
+# **Time:** about 40 minutes to read and run.
+
+# %%
+# On Colab, install the course's helper package; elsewhere this cell does nothing.
+import subprocess, sys
+
+if "google.colab" in sys.modules:
+    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from sklearn.decomposition import PCA as SklearnPCA
+from sklearn.decomposition import TruncatedSVD
+
+import aelib
+from aelib import MLPAutoencoder, fit, plot, principal_angles, reconstruction_mse
+from aelib.settings import settings
+
+# %% [markdown]
+# Every method in this chapter sees the same training images and is scored on the same test
+# images. PCA works on flat vectors, so each 28x28 image becomes one row of 784 pixel values; we
+# keep these in double precision, so that the comparisons below measure the methods and not
+# rounding.
+
+# %%
+data = aelib.load_dataset()
+x_train = data.x_train[: settings.samples(10_000)]
+x_test, y_test = data.x_test[: settings.samples(10_000)], data.y_test[: settings.samples(10_000)]
+X = x_train.reshape(len(x_train), -1).double()  # (N, 784): one image per row
+X_test = x_test.reshape(len(x_test), -1).double()
+print(f"{data.name}: {len(X):,} training and {len(X_test):,} test images of {X.shape[1]} pixels")
+
+# %% [markdown]
+# ## PCA from the covariance matrix
+#
+# Centre the data by subtracting the mean image $\mu$, so that each row of $\tilde X = X -
+# \mathbf{1}\mu^\top$ says how one image differs from the average. The covariance matrix
+#
+# $$
+# C = \frac{1}{N-1}\,\tilde X^\top \tilde X \qquad (784 \times 784)
+# $$
+#
+# holds the variance of every pixel on its diagonal and how pairs of pixels vary together off it.
+# The variance of the data along a unit vector $v$ is $v^\top C v$. The direction that maximises
+# it is the eigenvector of $C$ with the largest eigenvalue, and that eigenvalue is the variance
+# along it; the next best direction at right angles to the first is the second eigenvector, and
+# so on. These eigenvectors are the **principal components**.
+
+# %%
+start = time.perf_counter()
+mean = X.mean(dim=0)  # (784,) the mean image
+centred = X - mean  # (N, 784)
+covariance = centred.T @ centred / (len(X) - 1)  # (784, 784)
+eigenvalues, eigenvectors = torch.linalg.eigh(covariance)  # ascending order, columns
+variances_eig = eigenvalues.flip(0)  # largest first
+components_eig = eigenvectors.flip(1).T  # (784, 784): one component per row, largest first
+seconds_eigh = time.perf_counter() - start
+print(f"Covariance and eigh: {1000 * seconds_eigh:.0f} ms")
+print("Variance along the first five components:", variances_eig[:5].numpy().round(3))
+
+# %% [markdown]
+# ## The same components from the SVD
+#
+# The singular value decomposition factorises the centred data itself, $\tilde X = U S V^\top$,
+# with orthonormal columns in $U$ and $V$ and the singular values $s_1 \ge s_2 \ge \dots$ on
+# the diagonal of $S$. Substituting it into the covariance gives
+#
+# $$
+# C = \frac{1}{N-1} V S U^\top U S V^\top = V \,\frac{S^2}{N-1}\, V^\top ,
+# $$
+#
+# an eigendecomposition: the right singular vectors (the rows of $V^\top$) are the principal
+# components, and the variances are $s_i^2 / (N-1)$. Forming $C$ squares the condition number of
+# the problem; the SVD works on $\tilde X$ directly, so it is the numerically safer route and the
+# one most libraries take.
+
+# %%
+start = time.perf_counter()
+_, singular_values, Vt = torch.linalg.svd(centred, full_matrices=False)  # Vt: one row per component
+seconds_svd = time.perf_counter() - start
+variances_svd = singular_values**2 / (len(X) - 1)
+print(f"SVD of the centred data: {1000 * seconds_svd:.0f} ms")
+
+# %% [markdown]
+# Eigenvectors are only defined up to sign ($-v$ is as good as $v$), so before comparing two sets
+# of components we flip each row of one set to point the same way as the other. We compare the
+# first 50 components. Far down the list the variances become tiny and nearly equal (pixels near
+# the border hardly ever change), and where two variances are equal any rotation of their two
+# eigenvectors is an equally correct answer, so two correct programs may disagree there.
+#
+# `aelib.PCA` packages exactly these steps (centre, SVD, keep the top rows of $V^\top$) behind
+# the interface the autoencoders share, and scikit-learn's `PCA` is a third, independent
+# implementation.
+
+# %%
+def largest_difference(a, b):
+    """Largest |a - b| entry after flipping each row of ``b`` to point the way of ``a``'s row."""
+    signs = torch.sign((a * b).sum(dim=1, keepdim=True))
+    return (a - signs * b).abs().max().item()
+
+
+n = 50
+ours = aelib.PCA(n).fit(x_train)
+theirs = SklearnPCA(n, svd_solver="full").fit(X.numpy())
+checks = {
+    "eigh vs SVD": (components_eig[:n], variances_eig[:n]),
+    "aelib.PCA vs SVD": (ours.components, ours.explained_variance),
+    "scikit-learn vs SVD": (torch.tensor(theirs.components_),
+                            torch.tensor(theirs.explained_variance_)),
+}
+print(f"{'largest difference':22} {'components':>11} {'variances':>11}")
+for name, (components, variances) in checks.items():
+    variance_gap = (variances - variances_svd[:n]).abs().max().item()
+    print(f"{name:22} {largest_difference(Vt[:n], components):11.1e} {variance_gap:11.1e}")
+
+# %% [markdown]
+# Every difference in the table above is at the level of double-precision rounding (about
+# $10^{-16}$ times the size of the numbers involved, amplified a little where two eigenvalues are
+# close). The eigenvectors of the covariance, the right singular vectors of the centred data,
+# `aelib.PCA` and scikit-learn are one and the same PCA.
+
+# %% [markdown]
+# ## A truncated SVD of uncentred data is not PCA
+#
+# Skip the centring and take the SVD of $X$ itself. This is what scikit-learn's `TruncatedSVD`
+# does on purpose: subtracting the mean would turn a sparse matrix (word counts, say) into a dense
+# one. Its top $k$ right singular vectors give the best rank-$k$ approximation of $X$, a subspace
+# through the origin. But every image is far from the origin in the same direction, the mean
+# image's, so the first singular vector is spent pointing at the average image instead of at a
+# direction along which images differ.
+
+# %%
+_, _, Vt_raw = torch.linalg.svd(X, full_matrices=False)  # no centring
+truncated = TruncatedSVD(8, algorithm="arpack").fit(X.numpy())
+components_truncated = torch.from_numpy(truncated.components_.copy())  # copy: it is a reversed view
+gap = largest_difference(Vt_raw[:8], components_truncated)
+print(f"TruncatedSVD vs torch.linalg.svd of the uncentred data: largest difference {gap:.1e}")
+
+
+def cosine_with_mean(v):
+    return (torch.dot(v, mean).abs() / (v.norm() * mean.norm())).item()
+
+
+print("|cosine| with the mean image:")
+print(f"  first singular vector of the uncentred data {cosine_with_mean(Vt_raw[0]):.3f}")
+print(f"  first principal component                   {cosine_with_mean(Vt[0]):.3f}")
+
+# %% [markdown]
+# A component is a 784-vector, so it can be shown as an image: below, mid-grey is zero, lighter
+# is positive and darker negative (each is flipped to agree with the mean image, since signs are
+# arbitrary). The first uncentred component looks like the mean image; after it, the two rows
+# are related but not the same.
+
+# %%
+def as_images(directions):
+    """Directions (n, 784) -> images (n, 1, 28, 28) in [0, 1], with zero as mid-grey."""
+    directions = directions * torch.sign(directions @ mean)[:, None]
+    scaled = 0.5 + 0.5 * directions / directions.abs().amax(dim=1, keepdim=True)
+    return scaled.float().reshape(-1, 1, 28, 28)
+
+
+plot.image_rows({"PCA": as_images(Vt[:10]), "uncentred SVD": as_images(Vt_raw[:10])})
+plt.show()
+
+# %% [markdown]
+# How much does the difference matter? PCA with $k$ components describes an image as the mean
+# plus $k$ coordinates; the uncentred SVD as $k$ coordinates alone. Centring is worth about one
+# component, and on the training data this is exact: PCA with $k$ components is at least as good
+# as the uncentred SVD with $k$ (a subspace through the origin is one of the shifted subspaces
+# PCA chooses from), which is at least as good as PCA with $k - 1$ (the mean plus $k - 1$
+# directions lie in a subspace of dimension $k$).
+
+# %%
+def project(X, components, centre):
+    """Reconstruct the rows of X from their coordinates along ``components`` (k, 784)."""
+    return centre + (X - centre) @ components.T @ components
+
+
+def mse(X, components, centre):
+    return ((X - project(X, components, centre)) ** 2).mean().item()
+
+
+print("Mean squared error per pixel on the training images")
+print(f"{'k':>3} {'PCA, k-1':>9} {'SVD, k':>9} {'PCA, k':>9}")
+for k in (1, 2, 8, 32):
+    errors = (mse(X, Vt[: k - 1], mean), mse(X, Vt_raw[:k], 0), mse(X, Vt[:k], mean))
+    print(f"{k:3d} " + " ".join(f"{e:9.5f}" for e in errors))
+
+# %% [markdown]
+# Each row of the table sits in order, the uncentred SVD squeezed between PCA with one component
+# fewer and PCA with the same number. When people say "PCA is an SVD", they mean the SVD of the
+# *centred* data.
+
+# %% [markdown]
+# ## Explained variance: how many components?
+#
+# The variance along component $i$, divided by the total variance, is the fraction of the data's
+# variance that component explains. Summing these fractions over the first $k$ components gives
+# the share that a $k$-component code keeps, and $1$ minus it is the share left as
+# {term}`reconstruction error <Reconstruction error>` on the training data.
+
+# %%
+ratio = variances_svd / variances_svd.sum()
+cumulative = ratio.cumsum(dim=0)
+needed = {p: int((cumulative < p).sum()) + 1 for p in (0.9, 0.95)}
+for p, k in needed.items():
+    print(f"{p:.0%} of the variance needs {k} of {len(ratio)} components")
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+shown = np.arange(1, 51)
+left.bar(shown, 100 * ratio[:50].numpy(), width=0.8)
+left.set(xlabel="component", ylabel="variance explained (%)", title="Each component")
+right.plot(np.arange(1, len(cumulative) + 1), 100 * cumulative.numpy())
+for (p, k), colour in zip(needed.items(), (plot.PALETTE[1], plot.PALETTE[3])):
+    right.plot([1, k, k], [100 * p, 100 * p, 0], ":", color=colour, linewidth=1.2)
+    right.plot([k], [100 * p], "o", color=colour, label=f"{p:.0%} at k = {k}")
+right.set(xscale="log", ylim=(0, 101), xlabel="number of components k", ylabel="cumulative (%)",
+          title="First k together")
+right.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+right.legend(frameon=False, loc="lower right")
+plt.show()
+
+# %% [markdown]
+# The first few components carry a large share each, then the shares shrink, so every further
+# percent of variance costs more components than the one before: compare how many components the
+# first 90% took with how many the next 5% add. (The log scale on the right stretches the first
+# components, where the shares are large.) A share of variance is only a rough guide to how good
+# the images look, as the next figure shows.
+
+# %% [markdown]
+# ## Reconstructions at several code sizes
+#
+# Each row shows the same test images rebuilt from $k$ PCA coordinates: the mean image plus $k$
+# components weighted by the image's coordinates along them.
+
+# %%
+originals = x_test[:10]
+rows = {"original": originals}
+for k in (2, 8, 32, 128):
+    rows[f"k = {k}"] = project(X_test[:10], Vt[:k], mean).float().reshape(-1, 1, 28, 28)
+plot.image_rows(rows)
+plt.show()
+
+# %% [markdown]
+# Two coordinates give blurry sketches of the overall shape; each step up adds detail, and fine
+# strokes and textures come last. Even $k = 128$, a code a sixth the size of the image, leaves
+# some blur.
+
+# %% [markdown]
+# ## Three models on one question: error against code size
+#
+# Now the same test, reconstruction error against code size, for three models:
+#
+# - **PCA** with $k$ components, computed above.
+# - A **linear autoencoder**, `MLPAutoencoder(k, hidden=(), linear=True)`: an encoder
+#   $z = W_e x + b_e$ and a decoder $\hat x = W_d z + b_d$, no activation anywhere, trained
+#   with Adam on the mean squared error like the autoencoder of chapter 2.
+# - A **non-linear autoencoder**, `MLPAutoencoder(k)`: 784 → 512 → 128 → $k$ and back, with
+#   ReLU between layers and a sigmoid on the output.
+#
+# Two training details matter for the linear autoencoder, and neither changes what it converges
+# to, only how fast. We start it from weights near zero: from there the directions of largest
+# variance grow fastest, much as in the power method for eigenvectors, instead of a random
+# subspace having to rotate into place. And we train it with a large learning rate first, then
+# smaller ones to let it settle.
+
+# %%
+def linear_autoencoder(k):
+    torch.manual_seed(0)
+    model = MLPAutoencoder(k, hidden=(), linear=True)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.mul_(0.01)  # start near zero (see the text above)
+    return model
+
+
+def train(model, schedule):
+    """Train with Adam through (epochs, learning rate) stages; return the seconds it took."""
+    start = time.perf_counter()
+    for epochs, lr in schedule:
+        fit(model, x_train, epochs=settings.epochs(epochs), lr=lr, progress="off")
+    return time.perf_counter() - start
+
+
+# %% [markdown]
+# Training two autoencoders at five code sizes is the slow part of the chapter; one line is
+# printed per code size, with the seconds each model took.
+
+# %%
+code_sizes = (2, 4, 8, 16, 32)
+linear_aes, nonlinear_aes, seconds = {}, {}, {}
+for k in code_sizes:
+    linear_aes[k] = linear_autoencoder(k)
+    seconds["linear", k] = train(linear_aes[k], [(16, 1e-2), (6, 1e-3), (4, 1e-4)])
+    torch.manual_seed(0)
+    nonlinear_aes[k] = MLPAutoencoder(k)
+    seconds["non-linear", k] = train(nonlinear_aes[k], [(12, 2e-3)])
+    print(f"k = {k:2d}: trained in {seconds['linear', k]:4.1f} s (linear), "
+          f"{seconds['non-linear', k]:4.1f} s (non-linear)")
+
+# %%
+pca_sizes = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+pca_mse = {k: mse(X_test, Vt[:k], mean) for k in pca_sizes}
+linear_mse = {k: reconstruction_mse(model, x_test) for k, model in linear_aes.items()}
+nonlinear_mse = {k: reconstruction_mse(model, x_test) for k, model in nonlinear_aes.items()}
+print("Mean squared error per pixel on the test images")
+print(f"{'k':>3} {'PCA':>8} {'linear AE':>10} {'non-linear AE':>14}")
+for k in code_sizes:
+    print(f"{k:3d} {pca_mse[k]:8.4f} {linear_mse[k]:10.4f} {nonlinear_mse[k]:14.4f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6.4, 4.2))
+ax.plot(pca_sizes, list(pca_mse.values()), "-", color=plot.PALETTE[0], label="PCA")
+ax.plot(code_sizes, list(linear_mse.values()), "o", color=plot.PALETTE[1], markersize=9,
+        markerfacecolor="none", markeredgewidth=2, label="linear autoencoder")
+ax.plot(code_sizes, list(nonlinear_mse.values()), "-s", color=plot.PALETTE[3],
+        label="non-linear autoencoder")
+ax.set(xscale="log", ylim=(0, None), xlabel="code size k", ylabel="test MSE per pixel")
+ax.set_xticks([1, 2, 4, 8, 16, 32, 64], labels=["1", "2", "4", "8", "16", "32", "64"])
+ax.minorticks_off()
+ax.legend(frameon=False)
+plt.show()
+
+# %% [markdown]
+# Read the figure and the table together. The linear autoencoder's circles sit on PCA's line: a
+# network with no non-linearity, trained by gradient descent, ends up with PCA's reconstruction
+# error. The non-linear autoencoder is well below both for small codes, because a curved map can
+# pack more about an image into two or four numbers than any flat projection. As $k$ grows the
+# gap closes, and with this chapter's short training PCA catches up by $k = 32$ (see the table);
+# trained for longer, the network keeps pulling ahead (exercise 2). Hinton and Salakhutdinov
+# {cite}`hinton2006` showed the same picture with deep autoencoders trained much longer.
+
+# %% [markdown]
+# ## The linear autoencoder learns PCA's subspace
+#
+# Baldi and Hornik {cite}`baldi1989` proved that for a linear autoencoder trained on the squared
+# error, every minimum is global and its decoder spans the same $k$-dimensional subspace as the
+# top $k$ principal components; every other stationary point is a saddle. It does *not* learn
+# the components themselves: for any invertible $k \times k$ matrix $A$, the weights $W_d A$ and
+# $A^{-1} W_e$ give the same reconstructions, so nothing pushes the decoder's columns to be
+# orthonormal, or ordered by variance.
+#
+# To compare two subspaces rather than two sets of vectors we use principal angles: take
+# orthonormal bases $Q_a$ and $Q_b$ of the two subspaces; the cosines of the angles are the
+# singular values of $Q_a^\top Q_b$. All angles are zero when the subspaces coincide, and 90°
+# for a direction of one that is at right angles to all of the other. The decoder's weight matrix
+# is $784 \times k$; its columns are the directions it builds images from.
+
+# %%
+def decoder_directions(model):
+    """The linear decoder's k columns, as rows (k, 784): the directions it builds images from."""
+    return model.decoder[0].weight.detach().cpu().T
+
+
+for k in code_sizes:
+    angles = principal_angles(decoder_directions(linear_aes[k]), Vt[:k])
+    print(f"k = {k:2d}: median angle {angles.median():5.2f}°, largest {angles.max():5.2f}°")
+
+# %% [markdown]
+# How small is small? Two yardsticks. A random $k$-dimensional subspace is nearly at right angles
+# to PCA's in 784 dimensions. And PCA itself, fitted on two halves of the training set, does not
+# return exactly the same subspace: the data only pins it down so far.
+
+# %%
+half = len(x_train) // 2
+first_half, second_half = aelib.PCA(32).fit(x_train[:half]), aelib.PCA(32).fit(x_train[half:])
+torch.manual_seed(0)
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+for ax, k in zip(axes, (8, 32)):
+    curves = {
+        "linear autoencoder vs PCA": principal_angles(decoder_directions(linear_aes[k]), Vt[:k]),
+        "PCA on the two halves": principal_angles(first_half.components[:k],
+                                                  second_half.components[:k]),
+        "random subspace vs PCA": principal_angles(torch.randn(k, X.shape[1]), Vt[:k]),
+    }
+    styles = (("-o", plot.PALETTE[0]), ("--", plot.PALETTE[1]), (":", plot.PALETTE[3]))
+    for (label, angles), (style, colour) in zip(curves.items(), styles):
+        ax.plot(np.arange(1, k + 1), angles.numpy(), style, color=colour, markersize=4, label=label)
+    ax.set(title=f"k = {k}", xlabel="angle number (smallest first)", yscale="log", ylim=(0.05, 100))
+axes[0].set(ylabel="principal angle (degrees)", yticks=[0.1, 1, 10, 90],
+            yticklabels=["0.1", "1", "10", "90"])
+axes[0].minorticks_off()
+axes[1].legend(frameon=False, loc="lower right")
+plt.show()
+
+# %% [markdown]
+# At full budget most of the linear autoencoder's angles are a fraction of a degree, far below
+# the disagreement between PCA on two halves of the data, and the random subspace sits near 90°;
+# compare with what your run shows. If the last one or two angles are large, look at the
+# variances of the components around $k$: where component $k$ and component $k + 1$ explain
+# nearly the same variance, swapping one for the other barely changes the error, so neither PCA
+# on half the data nor gradient descent can tell them apart (exercise 3).
+#
+# The decoder's columns are a basis of that subspace, but not PCA's basis:
+
+# %%
+W = decoder_directions(linear_aes[8])  # (8, 784)
+lengths = W.norm(dim=1)
+cosines = (W @ W.T) / torch.outer(lengths, lengths)
+print(f"column lengths from {lengths.min():.2f} to {lengths.max():.2f}; "
+      f"largest |cosine| between two columns {(cosines - torch.eye(8)).abs().max():.2f}")
+plot.image_rows({"PCA": as_images(Vt[:8]), "linear AE": as_images(W.double())}, n=8)
+plt.show()
+
+# %% [markdown]
+# The PCA components are orthonormal and ordered; the autoencoder's directions have different
+# lengths, are not at right angles, and look like mixtures of the components above them. Project
+# them onto PCA's top eight and they lose almost nothing; the angles said as much.
+
+# %% [markdown]
+# ## Two-dimensional codes side by side
+#
+# With $k = 2$ every model draws a map of the test set. PCA's map uses the two directions of
+# largest variance. The linear autoencoder's map spans the same plane, so it is PCA's map
+# stretched, sheared or rotated. The non-linear autoencoder is free to bend.
+
+# %%
+start = time.perf_counter()
+pca_2d = aelib.PCA(2).fit(x_train)
+seconds_pca = time.perf_counter() - start
+models_2d = {"PCA": pca_2d, "linear autoencoder": linear_aes[2],
+             "non-linear autoencoder": nonlinear_aes[2]}
+codes = {name: model.embed(x_test) for name, model in models_2d.items()}
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
+for ax, (name, z) in zip(axes, codes.items()):
+    plot.latent_scatter(z[:5000], y_test[:5000], data.classes, ax=ax, title=name, size=3)
+for ax in axes[:2]:
+    ax.get_legend().remove()
+plt.show()
+
+# %% [markdown]
+# A number to go with the pictures: how often do a test image's five nearest neighbours in the
+# 2-D code share its class? (Neighbours come from the training images' codes.)
+
+# %%
+y_train = data.y_train[: len(x_train)]
+for name, model in models_2d.items():
+    accuracy = aelib.knn_accuracy(model.embed(x_train), y_train, codes[name], y_test)
+    print(f"{name:23} 5-NN accuracy in 2-D: {accuracy:.1%}")
+
+# %% [markdown]
+# PCA's and the linear autoencoder's maps carry the same information, two linear coordinates of
+# the same plane, so their accuracies are close (nearest neighbours do notice stretching, so they
+# need not be equal). The non-linear autoencoder separates the classes better, as its lower error
+# at $k = 2$ suggested.
+
+# %% [markdown]
+# ## What each costs
+#
+# PCA is one decomposition with no hyperparameters to tune and no randomness; the autoencoders
+# are trained, which takes many passes over the data, a learning rate and a schedule.
+
+# %%
+print(f"{'PCA (aelib.PCA, SVD)':30} {1000 * seconds_pca:8.0f} ms")
+print(f"{'PCA (covariance and eigh)':30} {1000 * seconds_eigh:8.0f} ms")
+for kind in ("linear", "non-linear"):
+    for k in (2, 32):
+        print(f"{kind + f' autoencoder, k = {k}':30} {seconds[kind, k]:8.1f} s")
+
+# %% [markdown]
+# The printed times say it: PCA's fit is measured in milliseconds, the autoencoders' training in
+# seconds, and the gap widens with bigger networks (the convolutional autoencoder of chapter 2 is
+# slower per image than these). On a GPU training is
+# faster, but so is the SVD. What you buy with the extra cost is the non-linear autoencoder's lower
+# error at small code sizes, and a model you can extend in ways PCA cannot: denoising, other
+# losses, and, in the next chapter, a probabilistic model that can generate.
+#
+# In practice: use PCA first, as a baseline and often as the answer. It is exact, fast, and its
+# components are interpretable and ordered. Reach for an autoencoder when the code must be small
+# and the data curved, or when you need what only a trained model can do.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Why start near zero?** Build the linear autoencoder for $k = 8$ without scaling its initial
+# weights down, train it with the same schedule, and compare its principal angles and test error
+# with those of `linear_aes[8]`.
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# torch.manual_seed(0)
+# plain = MLPAutoencoder(8, hidden=(), linear=True)  # PyTorch's default initialisation
+# print(f"{train(plain, [(16, 1e-2), (6, 1e-3), (4, 1e-4)]):.1f} s")
+# for name, model in {"default start": plain, "small start": linear_aes[8]}.items():
+#     angles = principal_angles(decoder_directions(model), Vt[:8])
+#     error = reconstruction_mse(model, x_test)
+#     print(f"{name}: largest angle {angles.max():.1f}°, test MSE {error:.5f}")
+# ```
+#
+# With the default initialisation the decoder starts as a random 8-dimensional subspace, almost
+# at right angles to PCA's, and has to rotate into place; the rotation is slowest for the
+# directions whose variances are close, so after the same number of steps one or more angles are
+# usually still large. The test errors differ much less than the angles: a direction that barely
+# changes the error is exactly one gradient descent is slow to fix. Both runs head for the same
+# minimum, and with enough training both reach it.
+#
+# </details>
+
+# %% [markdown]
+# **2. Longer training.** Train the non-linear autoencoder with $k = 32$ for 40 epochs instead of
+# 12 and compare its test error with PCA's at $k = 32$. What does this say about comparing models
+# under a fixed time budget?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# torch.manual_seed(0)
+# longer = MLPAutoencoder(32)
+# print(f"{train(longer, [(40, 2e-3)]):.0f} s")
+# print(f"non-linear AE, 40 epochs: {reconstruction_mse(longer, x_test):.4f}")
+# print(f"non-linear AE, 12 epochs: {nonlinear_mse[32]:.4f}, PCA: {pca_mse[32]:.4f}")
+# ```
+#
+# The autoencoder's error keeps falling with more epochs and ends below PCA's, though not by as
+# large a factor as at $k = 2$ (it may start to overfit 10,000 images; more training images help).
+# PCA has no such knob: its answer is the best linear one at once. A comparison of a trained model
+# against a closed-form method is always a comparison at some budget, so state the budget.
+#
+# </details>
+
+# %% [markdown]
+# **3. The last angles.** Compute the principal angles between the linear autoencoder's
+# subspace for $k = 32$ and the span of PCA's first 40 components (`Vt[:40]`), and print the
+# ratio of the variances of components 32 and 33. Explain what you see.
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# W = decoder_directions(linear_aes[32])
+# print("vs top 32:", principal_angles(W, Vt[:32]).max().item())
+# print("vs top 40:", principal_angles(W, Vt[:40]).max().item())
+# print("variance 32 / variance 33:", (variances_svd[31] / variances_svd[32]).item())
+# ```
+#
+# The largest angle shrinks a lot when PCA's subspace is allowed a few more directions: the
+# autoencoder's 32-dimensional subspace lies almost inside PCA's 40-dimensional one. The
+# variances of components 32 and 33 are close (a ratio near 1), so a subspace holding a mixture
+# of the two reconstructs almost as well as PCA's, and the gradient that would separate them is
+# proportional to the difference of the variances. The same closeness is why PCA on two halves of
+# the data disagrees there.
+#
+# </details>
+
+# %% [markdown]
+# **4. Centring is worth one component (pen and paper).** Using only the definitions, show that
+# on the training data the mean squared error of the rank-$k$ uncentred SVD lies between that of
+# PCA with $k$ components and that of PCA with $k - 1$.
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# PCA with $k$ components finds the best approximation of the data by an *affine* subspace of
+# dimension $k$: points $c + Bz$ with any offset $c$ and any $784 \times k$ matrix $B$. The
+# uncentred SVD finds the best *linear* one, offset $c = 0$. A linear subspace is one of the
+# affine ones, so PCA's optimum over the larger family is at least as good:
+# $\text{PCA}_k \le \text{SVD}_k$.
+#
+# The other way round, PCA with $k - 1$ components approximates every image by
+# $\mu + B_{k-1} z$, which lies in the linear span of $\mu$ and the $k - 1$ columns of $B_{k-1}$,
+# a linear subspace of dimension at most $k$. The SVD's rank-$k$ approximation is the best over
+# all such subspaces (the Eckart-Young theorem), so $\text{SVD}_k \le \text{PCA}_{k-1}$.
+#
+# </details>
+
+# %% [markdown]
+# ## Summary
+#
+# - PCA's components are the eigenvectors of the covariance matrix, and equally the right
+#   singular vectors of the centred data matrix; both routes, `aelib.PCA` and scikit-learn agree
+#   to rounding error. The variance along component $i$ is $s_i^2 / (N - 1)$.
+# - A truncated SVD of uncentred data (scikit-learn's `TruncatedSVD`) is a different method: its
+#   first direction points at the mean image, and its error lies between PCA's with $k$ and with
+#   $k - 1$ components.
+# - The cumulative explained variance shows how many components keep a given share of the
+#   variance; the first few components carry most of it.
+# - A linear autoencoder trained on the squared error learns PCA's subspace (Baldi and Hornik),
+#   but not PCA's orthonormal, ordered basis; principal angles compare the two subspaces.
+# - A non-linear autoencoder reconstructs better than PCA at small code sizes; at larger ones PCA
+#   is a strong baseline that costs milliseconds instead of seconds of training.
+#
+# **Next:** chapter 5 asks what happens when you decode a code that no image produced, and
+# builds the variational autoencoder, an autoencoder that is also a generative model.
