@@ -85,3 +85,10 @@ test: $(STAMP) system-deps
 
 test-unit: $(STAMP)
 	$(BIN)/pytest tests -m "not browser"
+
+# Speed, measured three ways: the usual VAE loop against aelib.fit, the conv autoencoder against
+# the machine's own matmul speed, and every chapter at full budget on Fashion-MNIST. Writes
+# benchmarks/results/latest.{json,md} and book/performance.md; pass options with BENCH_ARGS,
+# e.g. `make bench BENCH_ARGS="--part 1 --threads 1"` (see benchmarks/run.py --help).
+bench: $(STAMP) system-deps
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
