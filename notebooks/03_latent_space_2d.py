@@ -46,6 +46,7 @@ import torch
 
 import aelib
 from aelib import PCA, Autoencoder, fit, knn_accuracy, reconstruction_mse
+from aelib.explorer import latent_explorer
 from aelib.plot import code_extent, image_grid, latent_grid, latent_scatter, loss_curves
 from aelib.settings import settings
 
@@ -127,6 +128,14 @@ plt.show()
 # all 784-pixel images. Inside a cluster the images vary in style (slant, width, thickness);
 # between clusters they blend two classes, and in regions where no test code lies the decoder
 # still draws something, often an image that belongs to no class.
+
+# %% [markdown]
+# The panel below lets you walk the same box by hand: move the pointer over the plane (or focus
+# it and press the arrow keys), and the image beside it is what the trained decoder makes of
+# that code, computed from its weights in your browser.
+
+# %%
+latent_explorer(model, codes, data.y_test, data.classes, extent=extent)
 
 # %% [markdown]
 # ## How well do the classes separate?
