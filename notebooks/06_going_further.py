@@ -41,9 +41,9 @@ if "google.colab" in sys.modules:
 
 # %%
 import matplotlib.pyplot as plt
-from matplotlib.ticker import LogLocator, NullFormatter
 import numpy as np
 import torch
+from matplotlib.ticker import LogLocator, NullFormatter
 from sklearn.metrics import roc_auc_score, roc_curve
 
 import aelib
@@ -58,8 +58,8 @@ from aelib.settings import settings
 # unless the environment variable `AELIB_DATASET` says otherwise. To run this chapter on
 # Fashion-MNIST {cite}`xiao2017`, either start Jupyter with `AELIB_DATASET=fashion`, or remove
 # the `#` in front of the first line below and run the chapter again from here. Nothing else
-# changes: class names come from `data.classes`, and the prose describes what to look for rather
-# than what was found.
+# changes: class names come from `data.classes`, and every number is computed from the data you
+# load.
 
 # %%
 # settings.dataset = "fashion"  # uncomment to run the whole chapter on Fashion-MNIST
@@ -121,7 +121,8 @@ plain_history = fit(plain, x_train, epochs=epochs)
 torch.manual_seed(0)
 denoiser = MLPAutoencoder(embedding_dim=32)
 denoiser_history = fit(denoiser, x_train, epochs=epochs, corrupt=add_noise)
-print(f"training time: plain {sum(plain_history.seconds):.0f} s, denoising {sum(denoiser_history.seconds):.0f} s")
+seconds = sum(plain_history.seconds), sum(denoiser_history.seconds)
+print(f"training time: plain {seconds[0]:.0f} s, denoising {seconds[1]:.0f} s")
 
 # %% [markdown]
 # Both models now receive the same noisy test images, and we measure how far their outputs are
@@ -181,7 +182,8 @@ fig, ax = plt.subplots()
 for (name, mse), style in zip(curves.items(), [":", "-o", "-s"]):
     ax.plot(sigmas, mse, style, label=name, markersize=5)
 ax.axvline(0.5, color="grey", lw=0.8)
-ax.annotate("training noise", (0.5, ax.get_ylim()[1]), xytext=(4, -12), textcoords="offset points", color="grey")
+ax.annotate("training noise", (0.5, ax.get_ylim()[1]), xytext=(4, -12),
+            textcoords="offset points", color="grey")
 ax.set_xlabel(r"noise level $\sigma$"), ax.set_ylabel("MSE to the clean images")
 ax.legend(frameon=False)
 plt.show()
@@ -228,7 +230,8 @@ def anomaly_score(model, x):
 scores = anomaly_score(detector, x_test).numpy()
 is_anomaly = (y_test == anomaly).numpy()
 print(f"{is_anomaly.sum()} anomalies among {len(is_anomaly):,} test images")
-print(f"median score: normal {np.median(scores[~is_anomaly]):.4f}, anomaly {np.median(scores[is_anomaly]):.4f}")
+print(f"median score of normal images {np.median(scores[~is_anomaly]):.4f}, "
+      f"of anomalies {np.median(scores[is_anomaly]):.4f}")
 
 # %% [markdown]
 # If the score works, the anomalies' errors sit to the right of the normal images' errors.
@@ -412,9 +415,10 @@ plt.show()
 # ```
 #
 # Masking removes ink rather than adding speckle, so the task is to fill in missing strokes.
-# The masking denoiser does this much better than the plain autoencoder, whose outputs look
-# faded. Each kind of corruption teaches its own kind of repair: a model trained on one noise
-# is not automatically good at another (try `denoiser` on the masked images too).
+# The plain autoencoder already does part of this, since its decoder draws complete shapes, but
+# the masking denoiser, trained for the task, should come out ahead. Each kind of corruption
+# teaches its own kind of repair: a model trained on one noise is not automatically good at
+# another (try `denoiser` on the masked images too).
 #
 # </details>
 

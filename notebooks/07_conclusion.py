@@ -98,9 +98,10 @@ vae_history = fit(vae, x_train, epochs=epochs, progress="off")
 
 # %%
 svd_reconstruction = x_test.flatten(1) @ svd.T @ svd
+svd_mse = torch.mean((svd_reconstruction - x_test.flatten(1)) ** 2).item()
 costs = {
     "PCA": (pca_seconds, reconstruction_mse(pca, x_test)),
-    "truncated SVD": (svd_seconds, torch.mean((svd_reconstruction - x_test.flatten(1)) ** 2).item()),
+    "truncated SVD": (svd_seconds, svd_mse),
     "autoencoder": (sum(ae_history.seconds), reconstruction_mse(autoencoder, x_test)),
     "VAE": (sum(vae_history.seconds), reconstruction_mse(vae, x_test)),
 }
@@ -288,28 +289,37 @@ plt.show()
 # </details>
 
 # %% [markdown]
-# **2. What uncentred SVD spends its first direction on.** Measure the angle between the truncated
-# SVD's first direction (`svd[0]`) and the mean training image. What does it tell you
-# about the difference between PCA and the uncentred truncated SVD?
+# **2. Unique or not.** Fit PCA twice on the same images, and train the autoencoder twice with
+# different seeds. Compare the test MSEs, then the codes: for each coordinate of the first
+# autoencoder's code, find its largest correlation (in absolute value) with any coordinate of the
+# second's. What does the table's row "unique solution" mean in practice?
 
 # %% [markdown]
 # <details>
 # <summary>Solution</summary>
 #
 # ```python
-# first = svd[0].double()
-# mean = x_train.flatten(1).mean(0).double()
-# cosine = torch.dot(first, mean) / (first.norm() * mean.norm())
-# print(f"angle between the first SVD direction and the mean image: "
-#       f"{torch.rad2deg(torch.arccos(cosine.abs())):.1f} degrees")
+# pca_again = PCA(k).fit(x_train)
+# gap = (pca.components - pca_again.components).abs().max()
+# print(f"PCA fitted twice: largest difference between the components {gap:.1e}")
+#
+# codes = []
+# for seed in (0, 1):
+#     torch.manual_seed(seed)
+#     model = MLPAutoencoder(embedding_dim=k)
+#     fit(model, x_train, epochs=epochs, seed=seed, progress="off")
+#     print(f"autoencoder, seed {seed}: test MSE {reconstruction_mse(model, x_test):.4f}")
+#     codes.append(model.embed(x_test))
+# correlation = torch.corrcoef(torch.cat(codes, dim=1).T)[:k, k:]  # (k, k): run 1 against run 2
+# print("best match of each coordinate:", correlation.abs().max(dim=1).values.numpy().round(2))
 # ```
 #
-# The angle is small: the first right singular vector of raw image data points almost along the
-# mean image, because every image has a large component along the mean and the SVD captures the
-# largest total squared length first. PCA subtracts the mean before factorising, so all $k$ of
-# its directions describe variation between images; the uncentred SVD spends its first direction
-# on what all images share. That is why its reconstructions at equal $k$ are a little worse, and
-# why its components differ from PCA's.
+# PCA gives the same components to the last digit (signs are fixed by `aelib.PCA`). The two
+# autoencoders reach similar errors, but their codes do not line up: most coordinates of one have
+# no close partner in the other, because any invertible transformation of the code, followed by
+# its inverse in the decoder, fits the data equally well, and the seed decides which one training
+# finds. So compare autoencoders by what they do (error, k-NN accuracy, samples), never by the
+# meaning of a single code coordinate, and fix the seed when you need repeatable results.
 #
 # </details>
 
