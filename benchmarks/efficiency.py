@@ -177,6 +177,7 @@ def run(images: int = 4096, rounds: int = 3) -> dict:
             cpu_seconds[config.name].append(t["cpu"])
             print(f"  round {r + 1}: {config.name}: {len(x) / t['wall']:,.0f} images/s")
     data.unlink()
+    data.parent.rmdir()
 
     results = []
     for config in rows:

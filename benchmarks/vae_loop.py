@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
 
 import torch
@@ -44,8 +45,15 @@ def test_negative_elbo(posterior, logits, x: torch.Tensor, device, seed: int = 0
 
 
 def run(epochs: int, train_size: int | None = None, progress: str = "log") -> dict:
-    device = aelib.default_device()
     root = torchvision_root()
+    try:
+        return _run(root, epochs, train_size, progress)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(root, epochs: int, train_size: int | None, progress: str) -> dict:
+    device = aelib.default_device()
     with Timer() as ref_setup:
         train_loader, test_loader = loaders(root, device, train_size)
     with Timer() as aelib_setup:
