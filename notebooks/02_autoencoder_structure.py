@@ -1,0 +1,410 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. What an autoencoder is
+#
+# An {term}`autoencoder <Autoencoder>` is a neural network trained to copy its input to its
+# output through a narrow passage. The first half squeezes an image into a short list of numbers,
+# the second half rebuilds the image from that list alone, and training rewards a faithful copy.
+# Because the passage is narrow, the network cannot simply pass the pixels through: it has to find
+# a compact description of the images it sees. This chapter builds the course's reference
+# convolutional autoencoder, follows a batch of images through every layer, trains it on
+# handwritten digits and measures how the size of the code limits the quality of the copy.
+#
+# **In this chapter you will**
+#
+# - see what an autoencoder is for: compression, denoising, features and, with care, generation;
+# - name its three parts (encoder, code, decoder) and its training objective, the mean squared
+#   reconstruction error;
+# - read the reference convolutional architecture and trace the shape of a batch through every
+#   layer, including the transposed convolutions that take 4 x 4 back to 28 x 28;
+# - train it with one call and judge the result by its loss curve and its reconstructions;
+# - measure how the reconstruction error falls as the code grows.
+#
+# **Prerequisites:** chapter 1; Python; a little PyTorch (tensors, `nn.Module`, what a
+# convolution is).
+#
+# **Time:** about 30 minutes to read and run.
+
+# %%
+# On Colab, install the course's helper package; elsewhere this cell does nothing.
+import subprocess, sys
+
+if "google.colab" in sys.modules:
+    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from IPython.display import Markdown, display
+from torch import nn
+
+import aelib
+from aelib import Autoencoder, fit, reconstruction_mse
+from aelib.plot import image_rows, loss_curves, show_reconstructions
+from aelib.settings import settings
+
+# %% [markdown]
+# ## The data
+#
+# We use MNIST {cite}`lecun1998`, 28 x 28 grey images of handwritten digits, loaded as float
+# tensors of shape (N, 1, 28, 28) with pixel values in [0, 1]. The one line below loads
+# Fashion-MNIST {cite}`xiao2017` instead when the environment variable `AELIB_DATASET` is set to
+# `fashion`; every cell after it works on either.
+
+# %%
+data = aelib.load_dataset()
+print(f"{data.name}: {len(data.x_train):,} training and {len(data.x_test):,} test images")
+print(f"one batch of images has shape (N, channels, height, width) = {tuple(data.x_train[:8].shape)}")
+image_rows({"training images": data.x_train[:12]}, n=12)
+plt.show()
+
+# %% [markdown]
+# ## Why squeeze an image through a narrow code?
+#
+# A 28 x 28 image is a list of 784 numbers, yet the images of a data set like this one fill only a
+# tiny, structured corner of all the lists of 784 numbers: a random one looks like static, never
+# like a digit. An autoencoder learns a short {term}`code <Code>` that describes where an image
+# lies in that corner. Such a code is useful in several ways:
+#
+# - **compression:** store or send the code instead of the pixels, and rebuild the image when
+#   needed (lossily);
+# - **denoising:** trained to rebuild clean images from corrupted ones, an autoencoder learns to
+#   remove the corruption {cite}`vincent2008` (chapter 6);
+# - **features:** the code is a compact summary of the image that other models can use, for
+#   instance for classification, search or clustering; Hinton and Salakhutdinov showed that deep
+#   autoencoders find much better low-dimensional codes than PCA {cite}`hinton2006`;
+# - **generation, with care:** the second half turns codes into images, so new codes give new
+#   images. Which codes give plausible images is a question a plain autoencoder does not answer;
+#   chapters 3 and 5 take it up.
+
+# %% [markdown]
+# ## Encoder, code, decoder
+#
+# An autoencoder is two networks in a row. The {term}`encoder <Encoder>` $f_\phi$ maps an image
+# $x$ to its code $z$, a vector of `embedding_dim` numbers; the {term}`decoder <Decoder>`
+# $g_\theta$ maps the code back to an image $\hat{x}$ of the same shape as $x$:
+#
+# $$
+# z = f_\phi(x) \in \mathbb{R}^{d}, \qquad \hat{x} = g_\theta(z) \in [0, 1]^{28 \times 28}.
+# $$
+#
+# The two are trained together, end to end, by gradient descent on the
+# {term}`reconstruction error <Reconstruction error>`, here the mean squared error over the $N$
+# images and $D = 784$ pixels of a batch:
+#
+# $$
+# L(\phi, \theta) = \frac{1}{N D} \sum_{i=1}^{N} \lVert x_i - g_\theta(f_\phi(x_i)) \rVert^2 .
+# $$
+#
+# Nobody tells the network what the code should mean. Its only instruction is "make $\hat{x}$
+# close to $x$", and with $d$ much smaller than 784 the cheapest way to obey is to keep what
+# varies most between images and discard the rest. The idea of training a network to reproduce
+# its input through a narrow hidden layer goes back to the early work on backpropagation
+# {cite}`rumelhart1986`.
+
+# %% [markdown]
+# ## The reference architecture
+#
+# `aelib.Autoencoder(channels, embedding_dim)` is the convolutional autoencoder used throughout
+# the course. Its `encoder` and `decoder` are plain `nn.Sequential` stacks, so printing the model
+# lists every layer in order.
+#
+# - **Encoder:** three 3 x 3 convolutions with stride 2 and padding 1 (32, 64 and 128 filters,
+#   each followed by a ReLU) halve the image three times, 28 -> 14 -> 7 -> 4; the 128 feature
+#   maps of 4 x 4 are flattened into 2,048 numbers and one linear layer maps them to the code.
+# - **Decoder:** the same path in reverse. A linear layer maps the code to 2,048 numbers, which
+#   are reshaped into 128 maps of 4 x 4; three transposed convolutions with ReLU grow them to
+#   7, 14 and 28 pixels (128 -> 64 -> 32 -> 32 channels); a 1 x 1 convolution mixes the 32
+#   channels into one, and a sigmoid squashes every pixel into [0, 1].
+
+# %%
+torch.manual_seed(0)
+model = Autoencoder(channels=1, embedding_dim=16)
+print(model)
+
+# %% [markdown]
+# ## Following a batch through every layer
+#
+# Printing the layers does not show what they do to a tensor. The cell below passes a batch of
+# eight images through the encoder, one layer at a time, then the resulting codes through the
+# decoder, and records the shape that comes out of each layer and how many trainable numbers
+# (weights and biases) the layer holds.
+
+# %%
+def shape_trace(model, x):
+    """A markdown table: the output shape and parameter count of every layer, in order."""
+    rows = ["| part | layer | output shape | parameters |", "| --- | --- | --- | ---: |"]
+    rows.append(f"| input | | `{tuple(x.shape)}` | |")
+    with torch.no_grad():
+        for part, layers in [("encoder", model.encoder), ("decoder", model.decoder)]:
+            for layer in layers:
+                x = layer(x)
+                n = sum(p.numel() for p in layer.parameters())
+                rows.append(f"| {part} | `{layer}` | `{tuple(x.shape)}` | {n:,} |")
+    return "\n".join(rows)
+
+
+display(Markdown(shape_trace(model, data.x_test[:8])))
+
+# %% [markdown]
+# Read the table from top to bottom: the spatial size halves while the number of channels
+# doubles, the code in the middle is a batch of 8 vectors of 16 numbers, and the decoder ends
+# with the shape the encoder started from. Most of the parameters sit in the middle convolutions
+# and the two linear layers.
+
+# %%
+n_encoder = sum(p.numel() for p in model.encoder.parameters())
+n_decoder = sum(p.numel() for p in model.decoder.parameters())
+print(f"encoder: {n_encoder:,} parameters, decoder: {n_decoder:,}, total: {n_encoder + n_decoder:,}")
+
+# %% [markdown]
+# ## How the decoder gets back to 28 x 28
+#
+# A convolution with kernel $k$, stride $s$ and padding $p$ turns a side of $n$ pixels into
+# $\lfloor (n + 2p - k)/s \rfloor + 1$; with $k = 3$, $s = 2$, $p = 1$ that is
+# $\lfloor (n - 1)/2 \rfloor + 1$, so 28 -> 14 -> 7 -> 4 (7 is odd and rounds up to 4). A
+# transposed convolution runs the arithmetic backwards,
+#
+# $$
+# n_\text{out} = (n - 1)\,s - 2p + k + \text{output\_padding} = 2n - 1 + \text{output\_padding},
+# $$
+#
+# and because the encoder's rounding threw information away, the way back is ambiguous: both 13
+# and 14 shrink to 7. The argument `output_padding` (0 or 1 here) picks the size. The decoder
+# needs 0 for the first step and 1 for the other two; the cell below compares those choices with
+# leaving `output_padding` at its default of 0 everywhere.
+
+# %%
+def transposed_size(n, output_padding, kernel=3, stride=2, padding=1):
+    return (n - 1) * stride - 2 * padding + kernel + output_padding
+
+
+for name, paddings in [("the decoder's (0, 1, 1)", (0, 1, 1)), ("all zero   (0, 0, 0)", (0, 0, 0))]:
+    sizes = [4]
+    for output_padding in paddings:
+        sizes.append(transposed_size(sizes[-1], output_padding))
+    print(f"output_padding {name}: " + " -> ".join(map(str, sizes)))
+
+# %% [markdown]
+# Without the right `output_padding` the decoder would produce 25 x 25 images, and comparing them
+# with 28 x 28 inputs would fail. The decoder's last two layers also matter: the 1 x 1 convolution
+# sets the number of output channels, and the sigmoid keeps every pixel in [0, 1], the range of
+# the data.
+#
+# A widely copied version of this architecture writes the decoder's forward pass with three
+# transposed convolutions but never creates them in its constructor, so it stops with an
+# `AttributeError` before producing a single image. Here every layer is built in one
+# `nn.Sequential`, so a layer that is used is a layer that exists; the check below counts them.
+
+# %%
+ups = [layer for layer in model.decoder if isinstance(layer, nn.ConvTranspose2d)]
+print(f"{len(ups)} transposed convolutions in the decoder, output_padding =",
+      [layer.output_padding[0] for layer in ups])
+print(f"output of the untrained model: {tuple(model(data.x_test[:8]).shape)}")
+
+# %% [markdown]
+# ## Training
+#
+# `aelib.fit` trains any model of the course with the Adam optimiser on mini-batches of images,
+# minimising the model's own loss (here the mean squared error above). After every epoch (one pass
+# through the training images) it also computes the loss on the test images, which the model
+# never trains on. To keep the chapter quick on a laptop CPU we use 8,000 training images and
+# three epochs, with small batches of 64 and a learning rate of 0.002, twice Adam's usual
+# default: in a short run, more and bolder steps help. The bar shows the progress.
+
+# %%
+x_train = data.x_train[: settings.samples(8_000)]
+recipe = dict(epochs=settings.epochs(3), batch_size=64, lr=2e-3)
+history = fit(model, x_train, test=data.x_test, **recipe)
+print(f"{len(x_train):,} training images, {history.epochs} epochs in {sum(history.seconds):.0f} s")
+
+# %%
+loss_curves(history, ylabel="mean squared error per pixel")
+plt.title("Reconstruction error during training")
+plt.show()
+
+# %% [markdown]
+# The training and test curves fall together, so the model is learning something that holds for
+# images it has not seen rather than memorising its training set. (The training loss is averaged
+# over each epoch, while the model was still improving, so it lags behind the test loss, which is
+# measured at the end of the epoch.) To judge the size of the error, compare it with a baseline
+# that ignores the input: answering every image with the average training image.
+
+# %%
+test_mse = reconstruction_mse(model, data.x_test)
+mean_image = data.x_train.mean(dim=0)
+baseline_mse = ((data.x_test - mean_image) ** 2).mean().item()
+print(f"test MSE of the autoencoder (16 numbers per image): {test_mse:.4f}")
+print(f"test MSE of the average image (no code at all):     {baseline_mse:.4f}")
+print(f"the code removes {1 - test_mse / baseline_mse:.0%} of the baseline's error")
+
+# %% [markdown]
+# ## Originals and reconstructions
+#
+# Numbers hide what the errors look like. Below, the first test images sit above what the
+# autoencoder rebuilds from their 16-number codes.
+
+# %%
+originals = data.x_test[:12]
+show_reconstructions(originals, model.reconstruct(originals), n=12)
+plt.show()
+
+# %% [markdown]
+# The reconstructions keep the identity and the overall shape of each image but are smoother than
+# the originals: thin strokes and fine texture are what a short code drops first. Minimising a
+# squared error also favours blur, since when the decoder is unsure where an edge goes, a grey
+# average of the candidates costs less than a sharp guess in the wrong place.
+
+# %% [markdown]
+# ## How big should the code be?
+#
+# The code size `embedding_dim` sets how much the encoder may pass on. We train four more
+# reference autoencoders, with codes of 2, 4, 8 and 32 numbers, using exactly the recipe of the
+# model above (same images, epochs, batch size and learning rate), and measure the error of all
+# five on the whole test set. Only the code size differs between them.
+
+# %%
+code_sizes = [2, 4, 8, 16, 32]
+sweep = {16: model}  # trained above
+for d in code_sizes:
+    if d not in sweep:
+        torch.manual_seed(0)
+        sweep[d] = Autoencoder(channels=1, embedding_dim=d)
+        fit(sweep[d], x_train, progress="off", **recipe)
+sweep_mse = [reconstruction_mse(sweep[d], data.x_test) for d in code_sizes]
+for d, mse in zip(code_sizes, sweep_mse):
+    print(f"code size {d:2d}: test MSE {mse:.4f}")
+
+# %%
+fig, ax = plt.subplots()
+ax.plot(code_sizes, sweep_mse, "-o", label="reference autoencoder")
+for d, mse in zip(code_sizes, sweep_mse):
+    ax.annotate(f"{mse:.4f}", (d, mse), textcoords="offset points", xytext=(0, 8), ha="center")
+ax.axhline(baseline_mse, color="grey", linestyle="--", label="average image (no code)")
+ax.set_xscale("log", base=2)
+ax.set_xticks(code_sizes, [str(d) for d in code_sizes])
+ax.set_ylim(0, 1.15 * max(baseline_mse, *sweep_mse))
+ax.set_xlabel("code size (embedding_dim)"), ax.set_ylabel("test MSE per pixel")
+ax.set_title(f"Reconstruction error against code size ({data.name})")
+ax.legend(frameon=False, loc="lower left")
+plt.show()
+
+# %% [markdown]
+# The error falls as the code grows: every extra number lets the encoder pass on more about the
+# image, and even two numbers do much better than the average image. The reconstructions show
+# where the gain goes; each row below is one code size.
+
+# %%
+rows = {"original": originals} | {f"d = {d}": sweep[d].reconstruct(originals) for d in code_sizes}
+image_rows(rows, n=12)
+plt.show()
+
+# %% [markdown]
+# With two or four numbers, many images come back blurred or as a different class: the code has
+# room for little more than "which kind of image, drawn roughly how". Longer codes keep more of
+# each image's own shape, such as the slant and thickness of a stroke. Chapter 3 looks inside
+# the smallest of these codes, where the two numbers can be drawn as a point on a plane.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Without `output_padding`.** Build a single transposed convolution
+# `nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1)` (so `output_padding=0`), pass it a tensor
+# of shape (1, 64, 7, 7) and print the output shape. Then find the `output_padding` that gives
+# 14 x 14, and check your answer with the formula above. What goes wrong if you set
+# `output_padding=2`?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# x = torch.zeros(1, 64, 7, 7)
+# print(nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1)(x).shape)  # (1, 32, 13, 13)
+# print(nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1)(x).shape)  # 14 x 14
+# nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=2)  # fine so far ...
+# ```
+#
+# The formula gives $2 \cdot 7 - 1 + 0 = 13$ and $2 \cdot 7 - 1 + 1 = 14$. PyTorch requires
+# `output_padding` to be smaller than the stride (or the dilation), so with stride 2 the only
+# choices are 0 and 1; with `output_padding=2` the layer is created, but calling it raises a
+# `RuntimeError` that says so.
+#
+# </details>
+
+# %% [markdown]
+# **2. Count the parameters by hand.** Using the table of the shape trace, explain the parameter
+# counts of the encoder's second convolution and of the decoder's first linear layer. Which of
+# the layers would change, and by how much, if `embedding_dim` were 32 instead of 16?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# A convolution from 32 to 64 channels with 3 x 3 kernels has $32 \cdot 64 \cdot 9 = 18{,}432$
+# weights plus one bias per output channel, 64: 18,496 in all. The decoder's first linear layer
+# maps 16 numbers to 2,048, so it has $16 \cdot 2048$ weights and 2,048 biases: 34,816.
+#
+# Only the two layers that touch the code depend on `embedding_dim`. The encoder's last linear
+# layer ($2048 \cdot d + d$ parameters) and the decoder's first ($d \cdot 2048 + 2048$) each gain
+# $16 \cdot 2048$ weights, and the encoder's gains 16 biases: 65,552 more parameters in all.
+# Check it with
+#
+# ```python
+# for d in (16, 32):
+#     print(d, sum(p.numel() for p in Autoencoder(channels=1, embedding_dim=d).parameters()))
+# ```
+#
+# </details>
+
+# %% [markdown]
+# **3. A denoising autoencoder.** `fit` accepts `corrupt`, a function applied to every training
+# batch before it enters the model while the clean batch stays the target. Train a new reference
+# autoencoder with `corrupt=lambda x: (x + 0.3 * torch.randn_like(x)).clamp(0, 1)` and show noisy
+# test images above their reconstructions. Does it remove the noise?
+
+# %% [markdown]
+# <details>
+# <summary>Solution</summary>
+#
+# ```python
+# def add_noise(x):
+#     return (x + 0.3 * torch.randn_like(x)).clamp(0, 1)
+#
+# torch.manual_seed(0)
+# denoiser = Autoencoder(channels=1, embedding_dim=16)
+# fit(denoiser, x_train, test=data.x_test, epochs=settings.epochs(4), corrupt=add_noise)
+# noisy = add_noise(originals)
+# image_rows({"noisy": noisy, "denoised": denoiser.reconstruct(noisy), "clean": originals}, n=12)
+# plt.show()
+# ```
+#
+# The reconstructions come out nearly free of noise: independent noise on every pixel cannot be
+# predicted from the rest of the image, so the cheapest way to reduce the error is to leave it
+# out. This is the denoising autoencoder of Vincent et al. (2008), treated in chapter 6.
+#
+# </details>
+
+# %% [markdown]
+# ## Summary
+#
+# - An autoencoder is an encoder that maps an input to a short code and a decoder that maps the
+#   code back, trained together to make the output match the input (mean squared error).
+# - The narrow code forces the network to keep what matters most about the images; the code is
+#   useful for compression, denoising and as features, and the decoder can turn codes into images.
+# - The reference architecture halves the image three times with stride-2 convolutions
+#   (28 -> 14 -> 7 -> 4) and grows it back with transposed convolutions whose `output_padding`
+#   (0, 1, 1) gives 4 -> 7 -> 14 -> 28; a sigmoid keeps the pixels in [0, 1].
+# - Larger codes reconstruct better, with diminishing returns; small codes blur the details and
+#   sometimes change the digit.
+#
+# **Next:** chapter 3 shrinks the code to two numbers, so that every image becomes a point on a
+# plane that we can look at.
