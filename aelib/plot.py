@@ -11,9 +11,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-# Tableau's colour-blind-safe palette of ten, one colour per class; markers vary too, so the
-# classes stay apart in greyscale print.
-PALETTE = plt.style.library["tableau-colorblind10"]["axes.prop_cycle"].by_key()["color"]
+# One colour per class: Tableau's colour-blind-safe palette, with its four light greys and pale
+# tints (invisible as small points on white) replaced by darker colour-blind-safe colours from Paul
+# Tol's palettes. Markers vary too, so the classes stay apart in greyscale print.
+PALETTE = [
+    "#006BA4", "#FF800E", "#117733", "#595959", "#5F9ED1",
+    "#C85200", "#AA4499", "#44AA99", "#DDAA33", "#882255",
+]
 MARKERS = "o^sDvP*Xhp"
 
 
