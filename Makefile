@@ -65,9 +65,15 @@ _build/.cache-stamp: $(filter-out %.pyc,$(wildcard aelib/*.py aelib/*/*)) requir
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
+# Sphinx copies the static files only when it rewrites some page: a change to them (CSS, images)
+# removes the rendered pages, which are then written again from the cache in seconds.
+_build/.static-stamp: $(wildcard book/_static/*.* book/_ext/*.py)
+	rm -rf _build/html
+	mkdir -p _build && touch $@
+
 # Executes every chapter (cached: an unchanged notebook is not run again), then renders the HTML.
 # Any Sphinx warning or failing cell fails the build.
-book: $(STAMP) $(MATHJAX) _build/.cache-stamp
+book: $(STAMP) $(MATHJAX) _build/.cache-stamp _build/.static-stamp
 	AELIB_PROGRESS=log $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in $(abspath _build/html)/index.html"
 

@@ -105,6 +105,14 @@ def test_math_is_typeset(visit, page):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_markdown_tables_render_as_tables(visit, page):
+    """A Markdown table (in the text or printed by a cell) must not show as pipes and dashes."""
+    seen = visit(page)
+    raw = re.findall(r".{0,30}\|\s*(?:-{3,}|—|–-?)\s*\|.{0,30}", seen.facts["text"])
+    assert raw == [], f"unrendered Markdown table syntax on {seen.url}: {raw[:3]}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_page_has_a_title_and_a_screenshot(visit, page):
     seen = visit(page)
     assert seen.facts["title"].strip() and "Autoencoders" in seen.facts["title"]
