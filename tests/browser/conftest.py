@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,15 +73,23 @@ def _build_book() -> Path:
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.stdout + result.stderr)
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-60:])
-        pytest.fail(f"`{' '.join(command)}` failed (full log in {log}):\n{tail}", pytrace=False)
+        problems = [line for line in (result.stdout + result.stderr).splitlines()
+                    if re.search(r"WARNING:|ERROR:|Error|Traceback", line)]
+        tail = "\n".join((problems or (result.stdout + result.stderr).splitlines())[-40:])
+        _build_failure.append(f"`{' '.join(command)}` failed (full log in {log}):\n{tail}")
+        pytest.fail(_build_failure[0], pytrace=False)
     print(f"\nBuilt the book at smoke budget in {seconds:.0f} s ({log})")
     return SMOKE_OUTPUT / "_build" / "html"
+
+
+_build_failure: list[str] = []  # pytest retries a failed session fixture for every test: once is enough
 
 
 @pytest.fixture(scope="session")
 def book_html() -> Path:
     """The folder of the built HTML: $AELIB_BOOK_HTML if set, else a fresh smoke-budget build."""
+    if _build_failure:
+        pytest.fail(_build_failure[0], pytrace=False)
     given = os.environ.get("AELIB_BOOK_HTML")
     html = Path(given).resolve() if given else _build_book()
     if not (html / "index.html").exists():
