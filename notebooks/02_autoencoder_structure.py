@@ -157,8 +157,8 @@ display(Markdown(shape_trace(model, data.x_test[:8])))
 # %% [markdown]
 # Read the table from top to bottom: the spatial size halves while the number of channels
 # doubles, the code in the middle is a batch of 8 vectors of 16 numbers, and the decoder ends
-# with the shape the encoder started from. Most of the parameters sit in the middle convolutions
-# and the two linear layers.
+# with the shape the encoder started from. Most of the parameters sit next to the code: in the
+# convolutions between 64 and 128 channels on either side of it, and in the two linear layers.
 
 # %%
 n_encoder = sum(p.numel() for p in model.encoder.parameters())

@@ -80,7 +80,8 @@ plt.title("Training with a two-number code")
 plt.show()
 
 # %%
-print(f"test MSE with a code of two numbers: {reconstruction_mse(model, data.x_test):.4f}")
+ae_mse = reconstruction_mse(model, data.x_test)
+print(f"test MSE with a code of two numbers: {ae_mse:.4f}")
 
 # %% [markdown]
 # Two numbers cannot describe an image in detail, and the error is larger than with the longer
@@ -95,14 +96,16 @@ print(f"test MSE with a code of two numbers: {reconstruction_mse(model, data.x_t
 # %%
 codes = model.embed(data.x_test)  # (N, 2)
 print(f"codes: {tuple(codes.shape)}")
-latent_scatter(codes, data.y_test, data.classes, title=f"Autoencoder codes of {data.name} test images")
+latent_scatter(codes, data.y_test, data.classes, size=8,
+               title=f"Autoencoder codes of the {data.name} test images")
 plt.show()
 
 # %% [markdown]
 # Images of the same class gather in the same region although the autoencoder was never told
 # the classes: images that look alike need similar codes to be rebuilt alike, and images of one
-# class look alike. Classes drawn in similar ways (on MNIST, for instance 4 and 9, or 3, 5
-# and 8) sit next to each other and overlap.
+# class tend to look alike. Classes drawn in similar ways (on MNIST, for instance 4 and 9, or 3,
+# 5 and 8) sit next to each other and overlap. The clusters are also very different in size:
+# some spread over a large part of the plane while others are packed into a small patch.
 
 # %% [markdown]
 # ## Decoding the plane
@@ -116,7 +119,7 @@ plt.show()
 # %%
 extent = code_extent(codes)
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), layout="constrained")
-latent_scatter(codes, data.y_test, data.classes, ax=left, title="codes of the test images")
+latent_scatter(codes, data.y_test, data.classes, ax=left, size=8, title="codes of the test images")
 left.set_xlim(extent[:2]), left.set_ylim(extent[2:])
 latent_grid(model, extent, n=20, ax=right)
 right.set_title("decoded grid of codes")
@@ -154,7 +157,7 @@ knn = {
     "autoencoder": knn_accuracy(model.embed(x_train), y_train, codes, data.y_test),
     "PCA": knn_accuracy(pca.embed(x_train), y_train, pca_codes, data.y_test),
 }
-mse = {"autoencoder": reconstruction_mse(model, data.x_test), "PCA": reconstruction_mse(pca, data.x_test)}
+mse = {"autoencoder": ae_mse, "PCA": reconstruction_mse(pca, data.x_test)}
 print(f"{'2-D code':12} {'5-NN accuracy':>14} {'test MSE':>10}")
 for name in knn:
     print(f"{name:12} {knn[name]:>14.1%} {mse[name]:>10.4f}")
@@ -167,9 +170,9 @@ for name in knn:
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
-latent_scatter(pca_codes, data.y_test, data.classes, ax=left, title=f"PCA, 5-NN accuracy {knn['PCA']:.1%}")
-latent_scatter(codes, data.y_test, data.classes, ax=right,
-               title=f"autoencoder, 5-NN accuracy {knn['autoencoder']:.1%}")
+for ax, name, points in [(left, "PCA", pca_codes), (right, "autoencoder", codes)]:
+    latent_scatter(points, data.y_test, data.classes, ax=ax, size=8,
+                   title=f"{name}, 5-NN accuracy {knn[name]:.1%}")
 left.get_legend().remove()
 plt.show()
 
@@ -203,24 +206,36 @@ print(f"spread of a class around its centre (root mean square distance): from "
       f"a ratio of {spread[widest] / spread[narrowest]:.1f}")
 
 # %% [markdown]
-# Now draw 30 codes uniformly at random from the box of the plots above and decode them. Some
-# land inside a cluster and give a clean image; others land in a gap or on a border and give a
-# blend, a smudge or a shape of no class.
+# Now draw 20 codes uniformly at random from the box of the plots above, mark them on the map,
+# and decode them.
 
 # %%
 generator = torch.Generator().manual_seed(0)
 box_low, box_high = torch.tensor(extent[0::2]), torch.tensor(extent[1::2])
-random_codes = box_low + (box_high - box_low) * torch.rand(30, 2, generator=generator)
-image_grid(model.generate(random_codes), ncols=10)
+random_codes = box_low + (box_high - box_low) * torch.rand(20, 2, generator=generator)
+latent_scatter(codes, data.y_test, data.classes, size=8, title="20 codes drawn at random in the box")
+plt.scatter(*random_codes.T, s=160, color="white", edgecolors="black", zorder=3)
+for i, (z1, z2) in enumerate(random_codes.tolist()):
+    plt.annotate(str(i + 1), (z1, z2), ha="center", va="center", fontsize=8, zorder=4)
+plt.xlim(extent[:2]), plt.ylim(extent[2:])
+plt.show()
+
+# %%
+image_grid(model.generate(random_codes), ncols=10, titles=[str(i + 1) for i in range(20)])
 plt.show()
 
 # %% [markdown]
+# Codes that land inside a cluster give a clean image. Codes in the empty regions give whatever
+# the decoder makes of a place it was never trained on: often the class of a large cluster
+# nearby, sometimes a blend or a smudge. And because the classes cover very different areas,
+# the random codes favour a few classes over the others.
+#
 # A plain autoencoder gives us an encoder, a decoder and a map, but no rule for choosing codes:
 # nothing in its training makes the codes fill a known region evenly. The
 # {term}`variational autoencoder <VAE>` of chapter 5 {cite}`kingma2014` adds exactly that rule:
-# it asks the codes to follow a standard normal distribution, which closes the gaps, gives the
-# plane a fixed centre and scale, and makes "draw a code from the normal distribution, decode it"
-# a way to generate new images.
+# it asks the codes to follow a standard normal distribution, which gives the plane a fixed
+# centre and scale, packs the classes into one region with far fewer gaps, and makes "draw a
+# code from the normal distribution, decode it" a way to generate new images.
 
 # %% [markdown]
 # ## Exercises
@@ -243,9 +258,8 @@ plt.show()
 # print(f"5-NN accuracy: {knn_accuracy(model_b.embed(x_train), y_train, codes_b, data.y_test):.1%}")
 # ```
 #
-# The clusters and their neighbourhoods come back (which classes touch, which stand apart) and
-# the k-NN accuracy is similar, but the layout is rotated, reflected, stretched or shuffled, and
-# the codes span different ranges. The reconstruction loss does not care how the plane is
+# The clusters come back and the k-NN accuracy is similar, but the layout is rotated, reflected,
+# stretched or rearranged, and the codes span different ranges. The reconstruction loss does not care how the plane is
 # oriented or scaled, so the axes $z_1$ and $z_2$ have no fixed meaning; only the arrangement of
 # the images relative to each other does.
 #
