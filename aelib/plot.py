@@ -78,24 +78,32 @@ def image_grid(images: torch.Tensor, ncols: int = 10, titles: Sequence[str] | No
     return fig
 
 
-def latent_scatter(
-    codes: torch.Tensor,
-    labels: torch.Tensor,
+def class_scatter(
+    points,
+    labels,
     classes: Sequence[str],
     ax: plt.Axes | None = None,
     title: str | None = None,
-    size: float = 4,
+    size: float | None = None,
+    variable: str = "z",
 ) -> plt.Figure:
-    """2-D codes (N, 2) as points coloured (and shaped) by class, with a legend."""
-    if codes.shape[1] != 2:
-        raise ValueError(f"latent_scatter draws 2-D codes; got {codes.shape[1]} dimensions.")
+    """2-D points (N, 2), such as codes or a toy data set, coloured and shaped by class, with a legend.
+
+    ``variable`` names the axes (``z`` gives $z_1$ and $z_2$). Small sets get larger, outlined
+    markers; thousands of codes get small translucent ones.
+    """
+    points, labels = _numpy(points), _numpy(labels)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"class_scatter draws 2-D points of shape (N, 2); got shape {points.shape}. "
+                         "Train a model with a 2-D code, or project the codes to two dimensions first.")
+    few = len(points) <= 1000
+    size = size if size is not None else (14 if few else 4)
     fig, ax = _figure(ax, (6.5, 5.5))
-    codes, labels = codes.detach().cpu().numpy(), labels.cpu().numpy()
     for c, name in enumerate(classes):
-        points = codes[labels == c]
-        ax.scatter(*points.T, s=size, color=PALETTE[c % 10], marker=MARKERS[c % 10], alpha=0.6, label=name, linewidths=0)
-    ax.legend(markerscale=3, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    ax.set_xlabel("$z_1$"), ax.set_ylabel("$z_2$")
+        ax.scatter(*points[labels == c].T, s=size, color=PALETTE[c % 10], marker=MARKERS[c % 10], label=name,
+                   alpha=0.8 if few else 0.6, edgecolors="white" if few else "none", linewidths=0.4 if few else 0)
+    ax.legend(markerscale=max(1.5, 12 / size), loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    ax.set_xlabel(f"${variable}_1$"), ax.set_ylabel(f"${variable}_2$")
     if title:
         ax.set_title(title)
     return fig
@@ -143,22 +151,6 @@ def loss_curves(histories, ax: plt.Axes | None = None, ylabel: str = "loss", log
     return fig
 
 
-def class_scatter(x, y, classes: Sequence[str], ax: plt.Axes | None = None, title: str | None = None, size: float = 14) -> plt.Figure:
-    """2-D points ``x`` (N, 2) coloured and shaped by their labels ``y`` (N,), with a legend."""
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"class_scatter draws 2-D points of shape (N, 2); got shape {x.shape}.")
-    fig, ax = _figure(ax, (5, 4))
-    for c, name in enumerate(classes):
-        ax.scatter(*x[y == c].T, s=size, color=PALETTE[c % 10], marker=MARKERS[c % 10], alpha=0.8,
-                   edgecolors="white", linewidths=0.4, label=name)
-    ax.set_xlabel("$x_1$"), ax.set_ylabel("$x_2$")
-    ax.legend(frameon=False, markerscale=1.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    if title:
-        ax.set_title(title)
-    return fig
-
-
 def decision_boundary(
     proba,
     x,
@@ -187,10 +179,14 @@ def decision_boundary(
     ax.imshow(rgb, origin="lower", extent=(x1_min, x1_max, x2_min, x2_max), aspect="auto", interpolation="bilinear")
     for c in range(n_classes if n_classes > 2 else 1):  # class c wins where p_c beats every other p
         ax.contour(g1, g2, p[..., c] - np.delete(p, c, axis=-1).max(-1), levels=[0], colors="black", linewidths=1.5)
-    class_scatter(x, y, classes, ax=ax, title=title)
+    class_scatter(x, y, classes, ax=ax, title=title, variable="x")
     ax.set_xlim(x1_min, x1_max), ax.set_ylim(x2_min, x2_max)
     ax.grid(False)
     return fig
+
+
+def _numpy(values) -> np.ndarray:
+    return values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
 
 
 def _figure(ax: plt.Axes | None, figsize: tuple[float, float] | None = None):

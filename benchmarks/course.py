@@ -27,7 +27,7 @@ COURSE_LIMIT_S = 600  # the issue's target for the whole course
 @contextmanager
 def environment(**values: str | None):
     """Set (or, for None, remove) environment variables inside the block; the kernels inherit them."""
-    saved = {key: os.environ.get(key) for key in values}
+    saved = dict(os.environ)
     try:
         for key, value in values.items():
             if value is None:
@@ -36,11 +36,8 @@ def environment(**values: str | None):
                 os.environ[key] = value
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _seconds(cell) -> float | None:

@@ -93,7 +93,7 @@ classes = ["upper moon (y = 0)", "lower moon (y = 1)"]
 print(f"{len(x_train)} training and {len(x_test)} test points, each x of shape {x.shape[1:]}")
 
 # %%
-class_scatter(x_train, y_train, classes, title="Training data")
+class_scatter(x_train, y_train, classes, title="Training data", variable="x")
 plt.show()
 
 # %% [markdown]
@@ -236,7 +236,7 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharex=True, sharey=True)
 panels = [(x_train, y_train, "Real training data"), (x_new, y_new, "Sampled from the model")]
 for ax, (points, labels, title) in zip(axes, panels):
     ax.contour(g1, g2, np.exp(log_px).reshape(g1.shape), levels=6, colors="grey", linewidths=0.8)
-    class_scatter(points, labels, classes, ax=ax, title=title)
+    class_scatter(points, labels, classes, ax=ax, title=title, variable="x")
 axes[0].get_legend().remove()
 axes[1].set_ylabel("")
 plt.show()

@@ -47,7 +47,7 @@ import torch
 import aelib
 from aelib import PCA, Autoencoder, fit, knn_accuracy, reconstruction_mse
 from aelib.explorer import latent_explorer
-from aelib.plot import code_extent, image_grid, latent_grid, latent_scatter, loss_curves
+from aelib.plot import class_scatter, code_extent, image_grid, latent_grid, loss_curves
 from aelib.settings import settings
 
 # %%
@@ -96,7 +96,7 @@ print(f"test MSE with a code of two numbers: {ae_mse:.4f}")
 # %%
 codes = model.embed(data.x_test)  # (N, 2)
 print(f"codes: {tuple(codes.shape)}")
-latent_scatter(codes, data.y_test, data.classes, size=8,
+class_scatter(codes, data.y_test, data.classes, size=8,
                title=f"Autoencoder codes of the {data.name} test images")
 plt.show()
 
@@ -119,7 +119,7 @@ plt.show()
 # %%
 extent = code_extent(codes)
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), layout="constrained")
-latent_scatter(codes, data.y_test, data.classes, ax=left, size=8, title="codes of the test images")
+class_scatter(codes, data.y_test, data.classes, ax=left, size=8, title="codes of the test images")
 left.set_xlim(extent[:2]), left.set_ylim(extent[2:])
 latent_grid(model, extent, n=20, ax=right)
 right.set_title("decoded grid of codes")
@@ -159,19 +159,19 @@ knn = {
 }
 mse = {"autoencoder": ae_mse, "PCA": reconstruction_mse(pca, data.x_test)}
 print(f"{'2-D code':12} {'5-NN accuracy':>14} {'test MSE':>10}")
-for name in knn:
-    print(f"{name:12} {knn[name]:>14.1%} {mse[name]:>10.4f}")
+for name, accuracy in knn.items():
+    print(f"{name:12} {accuracy:>14.1%} {mse[name]:>10.4f}")
 
 # %% [markdown]
-# The autoencoder's two numbers separate the classes far better than PCA's two, and they also
-# reconstruct the images with a smaller error. PCA can only project onto a flat plane; the
+# In the table, the autoencoder's two numbers separate the classes better than PCA's two, and
+# they also reconstruct the images with a smaller error. PCA can only project onto a flat plane; the
 # autoencoder's encoder and decoder are non-linear and can bend its sheet of images to follow the
 # data. The two scatter plots side by side show the difference.
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
 for ax, name, points in [(left, "PCA", pca_codes), (right, "autoencoder", codes)]:
-    latent_scatter(points, data.y_test, data.classes, ax=ax, size=8,
+    class_scatter(points, data.y_test, data.classes, ax=ax, size=8,
                    title=f"{name}, 5-NN accuracy {knn[name]:.1%}")
 left.get_legend().remove()
 plt.show()
@@ -186,7 +186,7 @@ plt.show()
 # - **Unbounded:** the codes can lie anywhere on the plane. Training only asks for good
 #   reconstructions, so their scale and position are arbitrary, and they change from one
 #   training run to the next.
-# - **Uneven clusters:** some classes fill wide regions, others narrow streaks, so a point drawn
+# - **Uneven clusters:** some classes fill wide regions, others small patches, so a point drawn
 #   uniformly at random would favour some classes over others.
 # - **Gaps:** regions between and around clusters hold no training code, and the decoder was
 #   never asked what to draw there.
@@ -199,7 +199,8 @@ print(f"z1 runs from {low[0]:.1f} to {high[0]:.1f}, z2 from {low[1]:.1f} to {hig
 spread = {}
 for c, name in enumerate(data.classes):
     class_codes = codes[data.y_test == c]
-    spread[name] = (class_codes - class_codes.mean(dim=0)).norm(dim=1).pow(2).mean().sqrt().item()
+    squared_distances = (class_codes - class_codes.mean(dim=0)).pow(2).sum(dim=1)
+    spread[name] = squared_distances.mean().sqrt().item()
 widest, narrowest = max(spread, key=spread.get), min(spread, key=spread.get)
 print(f"spread of a class around its centre (root mean square distance): from "
       f"{spread[narrowest]:.2f} ({narrowest}) to {spread[widest]:.2f} ({widest}), "
@@ -213,7 +214,7 @@ print(f"spread of a class around its centre (root mean square distance): from "
 generator = torch.Generator().manual_seed(0)
 box_low, box_high = torch.tensor(extent[0::2]), torch.tensor(extent[1::2])
 random_codes = box_low + (box_high - box_low) * torch.rand(20, 2, generator=generator)
-latent_scatter(codes, data.y_test, data.classes, size=8, title="20 codes drawn at random in the box")
+class_scatter(codes, data.y_test, data.classes, size=8, title="20 codes drawn at random in the box")
 plt.scatter(*random_codes.T, s=160, color="white", edgecolors="black", zorder=3)
 for i, (z1, z2) in enumerate(random_codes.tolist()):
     plt.annotate(str(i + 1), (z1, z2), ha="center", va="center", fontsize=8, zorder=4)
@@ -253,15 +254,15 @@ plt.show()
 # model_b = Autoencoder(channels=1, embedding_dim=2)
 # fit(model_b, x_train, test=data.x_test, epochs=epochs, batch_size=64, lr=2e-3, seed=1)
 # codes_b = model_b.embed(data.x_test)
-# latent_scatter(codes_b, data.y_test, data.classes, title="second run")
+# class_scatter(codes_b, data.y_test, data.classes, title="second run")
 # plt.show()
 # print(f"5-NN accuracy: {knn_accuracy(model_b.embed(x_train), y_train, codes_b, data.y_test):.1%}")
 # ```
 #
 # The clusters come back and the k-NN accuracy is similar, but the layout is rotated, reflected,
-# stretched or rearranged, and the codes span different ranges. The reconstruction loss does not care how the plane is
-# oriented or scaled, so the axes $z_1$ and $z_2$ have no fixed meaning; only the arrangement of
-# the images relative to each other does.
+# stretched or rearranged, and the codes span different ranges. The reconstruction loss does not
+# care how the plane is oriented or scaled, so the axes $z_1$ and $z_2$ have no fixed meaning;
+# only the arrangement of the images relative to each other does.
 #
 # </details>
 
@@ -283,7 +284,7 @@ plt.show()
 # line = (1 - t) * z_a + t * z_b
 # image_grid(model.generate(line), ncols=10, titles=[f"t = {v:.1f}" for v in t.squeeze(1).tolist()])
 # plt.show()
-# latent_scatter(codes, data.y_test, data.classes)
+# class_scatter(codes, data.y_test, data.classes)
 # plt.plot(*line.T, "k-o", markersize=3)
 # plt.show()
 # ```

@@ -375,13 +375,14 @@ plt.show()
 # ## The same chapter on Fashion-MNIST
 #
 # Run the chapter again with `AELIB_DATASET=fashion` (or the line `settings.dataset = "fashion"`
-# at the top) and read the figures with new eyes. Garments have texture, so Gaussian noise is
-# harder to tell from detail, and the denoiser smooths some of it away. The held-out class
-# `anomaly = 8` becomes a different class, printed by the anomaly cell, and its AUC tells how
-# distinct that class is from the others: classes with close relatives among the training classes
-# are hard to detect, because the autoencoder reconstructs them well. The conditional VAE's style
-# code now describes shape and shade rather than slant and stroke. Exercise 2 measures the AUC of
-# every class, on either data set.
+# at the top) and read the figures with new eyes. Garments carry texture and print that a small
+# code cannot keep, so look at which details the denoiser restores and which it smooths away. The
+# held-out class `anomaly = 8` becomes a different class, printed by the anomaly cell, and its AUC
+# tells how distinct that class is from the others: a class with close relatives among the
+# training classes is hard to detect, because the autoencoder reconstructs it well. The least
+# anomalous images are again the simplest shapes. The conditional VAE's style code now describes
+# width and shade rather than slant and stroke. Exercise 2 measures the AUC of every class, on
+# either data set.
 
 # %% [markdown]
 # ## Exercises
@@ -475,7 +476,8 @@ plt.show()
 # noisy; averaging a few estimates steadies them. Its advantage is meaning: it estimates how
 # improbable the image is under a model of the training data, which is what an anomaly should
 # be. It inherits the same weakness, though: likelihood models of images also find simple
-# images probable, a known pitfall of likelihood-based anomaly detection.
+# images probable, a known pitfall of likelihood-based anomaly detection (Nalisnick and
+# co-authors, "Do deep generative models know what they don't know?", 2019).
 #
 # </details>
 
@@ -505,8 +507,9 @@ plt.show()
 # The model was never trained to classify, yet it does far better than chance: for the right
 # label the decoder can reconstruct the image closely, for a wrong one it must draw a different
 # class and the error is large. This is the generative route of chapter 1 with a deep model for
-# $p(x \mid y)$. A discriminative network of the same size trained on the same images would
-# still be more accurate, as Ng and Jordan's analysis leads one to expect with plenty of data.
+# $p(x \mid y)$. A discriminative network of similar size trained on the same images would most
+# likely be more accurate, as Ng and Jordan {cite}`ng2001` lead one to expect when labelled data
+# are plentiful.
 #
 # </details>
 

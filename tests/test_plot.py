@@ -42,3 +42,18 @@ def test_decision_boundary_draws_a_border_for_every_class_of_three():
 def test_class_scatter_rejects_points_that_are_not_2d():
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         class_scatter(np.zeros((5, 3)), np.zeros(5, dtype=int), ["a"])
+
+
+def test_class_scatter_draws_every_code_of_a_tensor_in_its_class_colour():
+    import torch
+
+    codes = torch.randn(3000, 2, requires_grad=True)  # straight from a model: on the graph
+    labels = torch.arange(3000) % 3
+    fig = class_scatter(codes, labels, ["a", "b", "c"], title="codes")
+    ax = fig.axes[0]
+    offsets = [c.get_offsets() for c in ax.collections]
+    assert [len(o) for o in offsets] == [1000, 1000, 1000]
+    np.testing.assert_allclose(offsets[1], codes.detach().numpy()[1::3])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$z_1$", "$z_2$")
+    plt.close(fig)
