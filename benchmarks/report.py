@@ -157,6 +157,11 @@ def part2_lines(r: dict) -> list[str]:
     ]
 
 
+# The workshop guide includes the chapter times from the book page between these markers.
+CHAPTER_TIMES_START = "<!-- chapter-times -->"
+CHAPTER_TIMES_END = "<!-- end chapter-times -->"
+
+
 def part3_lines(r: dict) -> list[str]:
     rows = []
     for c in r["chapters"]:
@@ -168,6 +173,7 @@ def part3_lines(r: dict) -> list[str]:
         rows.append([c["notebook"], f"{c['seconds']:.1f}", status, slow])
     total = r["total_seconds"]
     lines = [
+        CHAPTER_TIMES_START,
         (
             f"Every chapter executed top to bottom in a fresh kernel on Fashion-MNIST "
             f"(`AELIB_DATASET=fashion`) at budget `{r['budget']}`."
@@ -187,7 +193,7 @@ def part3_lines(r: dict) -> list[str]:
         lines.append(
             "- Smoke budget: this checks that every chapter runs, not how long the course takes."
         )
-    return lines
+    return [*lines, CHAPTER_TIMES_END]
 
 
 RENDERERS = {"1": part1_lines, "2": part2_lines, "3": part3_lines}
