@@ -145,9 +145,10 @@ else:
 # cannot beat PCA's on the training images (chapter 4), and on these test images it sits at or
 # just above PCA's (compare the fifth decimals): without subtracting the mean it spends part of
 # its $k$ directions on the average image, while PCA gets the mean for free, and with 16
-# directions that costs little. The VAE's error in the table is not a
-# fair measure of it: it was trained on a different loss, in which the KL term deliberately
-# trades some reconstruction quality for an orderly code (chapter 5).
+# directions that costs little. Read the VAE's row with care: it was trained on a different loss,
+# a cross-entropy plus a KL term that trades reconstruction for an orderly code (chapter 5), with
+# a network of a different shape, so its error here says little about VAEs against autoencoders
+# in general. What it offers instead is the next section.
 
 # %% [markdown]
 # ## What each can generate
