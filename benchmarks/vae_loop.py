@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import statistics
+import time
 
 import torch
 from common import Timer
@@ -22,6 +24,38 @@ from aelib.vae import bernoulli_nll, kl_to_standard_normal
 
 # Equal test loss means: within this fraction of the reference's (the spread between seeds).
 EQUAL_LOSS_TOLERANCE = 0.005
+
+
+@torch.no_grad()
+def matmul_only_epoch(model: torch.nn.Module, n_train: int, batch: int, device, rounds: int = 3) -> float:
+    """Seconds for one epoch of only the matrix products of ``model``'s training steps.
+
+    Every linear layer's forward product and its backward products (for the weights, and for
+    the input of every layer but the first), at ``batch`` images per step: what any loop of
+    this model at this batch size must pay, with no data handling, activations or optimiser.
+    """
+    products = []
+    for i, layer in enumerate(m for m in model.modules() if isinstance(m, torch.nn.Linear)):
+        n_out, n_in = layer.weight.shape
+        a, g = torch.rand(batch, n_in, device=device), torch.rand(batch, n_out, device=device)
+        products.append((a, layer.weight.detach().to(device), g, i > 0))
+
+    def step():
+        for a, w, g, input_gradient in products:
+            a @ w.T, g.T @ a
+            if input_gradient:
+                g @ w
+
+    steps = math.ceil(n_train / batch)
+    for _ in range(20):
+        step()
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(steps):
+            step()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 @torch.no_grad()
@@ -101,6 +135,7 @@ def _run(root, epochs: int, train_size: int | None, progress: str) -> dict:
     matmul = matmul_gflops(device=device)
     flops_per_image = step_flops(aelib.VAE.mlp(20).to(device), x_train[:128].to(device)) / 128
     floor = n_train * flops_per_image / (matmul["best_gflops"] * 1e9)
+    matmul_epoch = matmul_only_epoch(aelib.VAE.mlp(20), n_train, batch=128, device=device)
 
     ref_wall = statistics.mean(e["wall"] for e in ref_epochs)
     ref_cpu = statistics.mean(e["cpu"] for e in ref_epochs)
@@ -140,6 +175,7 @@ def _run(root, epochs: int, train_size: int | None, progress: str) -> dict:
         "matmul": matmul,
         "flops_per_image": flops_per_image,
         "arithmetic_floor_seconds_per_epoch": floor,
+        "matmul_only_seconds_per_epoch": matmul_epoch,
         "ratio": ratio,
         "cpu_ratio": ref_cpu / ae_cpu,
         "ratio_with_test_pass": (ref_wall + ref_test_time.wall) / (ae_wall + ae_test_time.wall),
