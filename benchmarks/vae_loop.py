@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import shutil
 import statistics
-import time
 
 import torch
 from common import Timer
@@ -49,13 +48,13 @@ def matmul_only_epoch(model: torch.nn.Module, n_train: int, batch: int, device, 
     steps = math.ceil(n_train / batch)
     for _ in range(20):
         step()
-    best = float("inf")
+    times = []
     for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        best = min(best, time.perf_counter() - start)
-    return best
+        with Timer() as t:
+            for _ in range(steps):
+                step()
+        times.append(t.wall)
+    return min(times)
 
 
 @torch.no_grad()

@@ -419,8 +419,8 @@ for beta in betas:
         betas[beta] = VAE.mlp(embedding_dim=2, beta=beta)
         fit(betas[beta], x_train, epochs=epochs)
 print(f"{'beta':>5} {'reconstruction':>15} {'KL':>6} {'negative ELBO':>14}   (nats per test image)")
-for beta, model in betas.items():
-    result = negative_elbo(model, data.x_test)
+beta_scores = {beta: negative_elbo(model, data.x_test) for beta, model in betas.items()}
+for beta, result in beta_scores.items():
     print(f"{beta:>5} {result['reconstruction']:>15.1f} {result['kl']:>6.2f} {result['negative_elbo']:>14.1f}")
 
 # %% [markdown]
@@ -457,8 +457,7 @@ plt.show()
 
 # %%
 print(f"{'model':16} {'negative ELBO':>14} {'reconstruction':>15} {'KL':>6}")
-for name, model in (("VAE, 20-D code", vae), ("VAE, 2-D code", vae2d)):
-    result = negative_elbo(model, data.x_test)
+for name, result in (("VAE, 20-D code", scores), ("VAE, 2-D code", beta_scores[1.0])):
     print(f"{name:16} {result['negative_elbo']:>14.1f} {result['reconstruction']:>15.1f} {result['kl']:>6.1f}")
 
 # %% [markdown]
