@@ -158,7 +158,7 @@ def _measure(config: Config, data: Path, threads: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(images: int = 4096, rounds: int = 3) -> dict:
+def run(images: int = 8192, rounds: int = 3) -> dict:
     device = aelib.default_device()
     threads = torch.get_num_threads()
     x = aelib.load_dataset("fashion").x_train[:images]

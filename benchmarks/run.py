@@ -31,7 +31,7 @@ def parse_args(argv=None):
     parser.add_argument("--part", nargs="+", choices=["1", "2", "3"], default=["1", "2", "3"])
     parser.add_argument("--epochs", type=int, default=10, help="part 1: epochs of each loop (10)")
     parser.add_argument("--train-size", type=int, help="part 1: train on the first N images only")
-    parser.add_argument("--images", type=int, default=4096, help="part 2: images per measurement")
+    parser.add_argument("--images", type=int, default=8192, help="part 2: images per measurement (8192)")
     parser.add_argument("--rounds", type=int, default=3, help="part 2: interleaved rounds (3)")
     parser.add_argument(
         "--budget", choices=["full", "smoke"], default="full", help="part 3: AELIB_BUDGET (full)"
