@@ -101,8 +101,8 @@ def fit(
     ``x`` (N, C, 28, 28) images in [0, 1]; ``y`` (N,) labels, used by conditional models;
     ``test`` images (or (images, labels)) scored after every epoch; ``corrupt`` maps a batch
     to the model's input while the clean batch stays the target (a denoising autoencoder);
-    ``history`` continues an earlier run. Ctrl-C stops after the current batch and keeps the
-    weights; a NaN or infinite loss raises :class:`TrainingDiverged`.
+    ``history`` continues an earlier run's record (Adam starts afresh). Ctrl-C stops after the
+    current batch and keeps the weights; a NaN or infinite loss raises :class:`TrainingDiverged`.
     """
     if epochs < 0 or batch_size < 1:
         raise ValueError(f"Need epochs >= 0 and batch_size >= 1, got {epochs} and {batch_size}.")
