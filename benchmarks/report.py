@@ -43,15 +43,19 @@ CPU_NOTE = (
 )
 
 
+def _settings(run: dict) -> str:
+    return f"batch {run['batch_size']}, learning rate {run['lr']:g}"
+
+
 def _loop_name(run: dict) -> str:
-    return f"aelib.fit, batch {run['batch_size']}, learning rate {run['lr']:g}"
+    return f"aelib.fit, {_settings(run)}"
 
 
 def part1_lines(r: dict) -> list[str]:
     ref, runs = r["reference"], r["aelib_runs"]
     rows = []
     for name, d in (
-        ("reference: torchvision + DataLoader, batch 128, learning rate 0.001", ref),
+        (f"reference: torchvision + DataLoader, {_settings(ref)}", ref),
         *((_loop_name(run), run) for run in runs),
     ):
         rows.append(

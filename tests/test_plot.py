@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import torch
 
 from aelib.plot import class_scatter, decision_boundary
 
@@ -45,8 +46,6 @@ def test_class_scatter_rejects_points_that_are_not_2d():
 
 
 def test_class_scatter_draws_every_code_of_a_tensor_in_its_class_colour():
-    import torch
-
     codes = torch.randn(3000, 2, requires_grad=True)  # straight from a model: on the graph
     labels = torch.arange(3000) % 3
     fig = class_scatter(codes, labels, ["a", "b", "c"], title="codes")
