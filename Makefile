@@ -17,11 +17,12 @@ endif
 endif
 export AELIB_DATA_DIR AELIB_OFFLINE
 
-.PHONY: help setup book mathjax test test-unit test-notebooks test-browser bench sync lint clean
+.PHONY: help setup book mathjax test test-unit solutions bench sync lint clean system-deps
 
 help:
 	@echo "make book   build the course (executes every notebook) into _build/html"
 	@echo "make test   run all tests: aelib, notebooks (smoke budget), the book in a browser"
+	@echo "make solutions  every chapter with its exercise solutions at full budget (claims checked)"
 	@echo "make bench  measure training speed and the whole course's run time"
 	@echo "make sync   pair notebooks/*.py with notebooks/*.ipynb (jupytext)"
 
@@ -84,13 +85,18 @@ clean:
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# One pytest run: aelib's unit tests, every notebook at smoke budget (nbmake), and the book
-# built at smoke budget and checked in headless Chromium.
+# One pytest run: aelib's unit tests, every chapter with its exercise solutions at smoke budget
+# (tests/test_chapters.py), and the book built at smoke budget and checked in headless Chromium.
 test: $(STAMP) system-deps
-	AELIB_BUDGET=smoke AELIB_PROGRESS=log $(BIN)/pytest --nbmake tests notebooks
+	AELIB_BUDGET=smoke AELIB_PROGRESS=log $(BIN)/pytest tests
+
+# Every chapter with its exercise solutions appended, at full budget, where a claim of the text
+# that the run contradicts fails (aelib.claim). Pass AELIB_DATASET=fashion for Fashion-MNIST.
+solutions: $(STAMP) system-deps
+	AELIB_BUDGET=full AELIB_PROGRESS=log $(BIN)/pytest tests/test_chapters.py -k runs_with
 
 test-unit: $(STAMP)
-	$(BIN)/pytest tests -m "not browser"
+	$(BIN)/pytest tests -m "not browser and not notebooks"
 
 # Speed, measured three ways: the usual VAE loop against aelib.fit, the conv autoencoder against
 # the machine's own matmul speed, and every chapter at full budget on Fashion-MNIST. Writes

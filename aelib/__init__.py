@@ -1,11 +1,13 @@
 """aelib: the helper package of the course "Autoencoders, from PCA to VAEs"."""
 
+from .claims import ClaimFailed, claim
 from .data import DataError, Dataset, load_dataset, read_idx
 from .linear import PCA, principal_angles
 from .metrics import knn_accuracy, negative_elbo, reconstruction_mse
 from .models import Autoencoder, Decoder, Encoder, MLPAutoencoder
 from .plot import use_style
 from .settings import settings
+from .timing import best_time
 from .train import (
     History,
     TrainingDiverged,
@@ -23,6 +25,7 @@ __all__ = [
     "PCA",
     "VAE",
     "Autoencoder",
+    "ClaimFailed",
     "ConditionalVAE",
     "DataError",
     "Dataset",
@@ -31,6 +34,8 @@ __all__ = [
     "History",
     "MLPAutoencoder",
     "TrainingDiverged",
+    "best_time",
+    "claim",
     "default_device",
     "evaluate",
     "fit",

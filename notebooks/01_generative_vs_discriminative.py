@@ -50,6 +50,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
 
 import aelib  # noqa: F401  (importing aelib applies the course's plot style)
+from aelib import claim
 from aelib.plot import class_scatter, decision_boundary
 from aelib.settings import settings
 
@@ -205,6 +206,11 @@ plt.show()
 # the generative boundary is decided by the tails of the Gaussians alone, which explains its turns
 # near the edges of the plot: no data support it there.
 #
+# %% tags=["hide-cell"]
+claim(acc_generative > acc_logreg, "the bent boundary is more accurate than the straight one",
+      generative=acc_generative, logistic_regression=acc_logreg)
+
+# %% [markdown]
 # Do not read this as "generative beats discriminative". The advantage here comes from a flexible
 # model, not from being generative: logistic regression on curved features, or a neural network,
 # also bends its boundary (exercise 2), and a generative model with a poor $p(x \mid y)$ does
@@ -263,9 +269,16 @@ print(f"training points:     log p(x) from {log_px_train.min():.1f} to {log_px_t
 # %% [markdown]
 # Compare the printed numbers. A classifier's $p(y \mid x)$ can be confident about a point unlike
 # anything it was trained on: for logistic regression, $\sigma(w^\top x + b)$ only becomes more
-# extreme as $x$ moves away from the line. The generative model's $\log p(x)$ for the far point is
-# well below that of every training point, which flags it as unusual. Chapter 6 uses the same idea,
-# with an autoencoder's reconstruction error in place of $\log p(x)$, to detect anomalies.
+# extreme as $x$ moves away from the line. The generative model's own $p(y \mid x)$ is no help
+# either: far from the data the ratio of two Gaussian tails decides it, and it too can be close to
+# 0 or 1. What flags the point is $\log p(x)$, far below that of every training point. Chapter 6
+# uses the same idea, with an autoencoder's reconstruction error in place of $\log p(x)$, to
+# detect anomalies.
+
+# %% tags=["hide-cell"]
+far_log_px = logsumexp(log_joint(x_far))
+claim(far_log_px < log_px_train.min() - 5, "log p(x) of the far point is far below every training point's",
+      far_point=far_log_px, lowest_training_point=log_px_train.min())
 
 # %% [markdown]
 # ## Examples of each family
@@ -289,7 +302,8 @@ print(f"training points:     log p(x) from {log_px_train.min():.1f} to {log_px_t
 # the generative classifier that assumes the input features are independent given the class. In
 # the form they analysed, naive Bayes produces posteriors of exactly the same form as logistic
 # regression, so the two differ only in how they are fitted (exercise 3 works out a close relative
-# of this pairing). In their analysis, the discriminative model's error in the limit of unlimited
+# of this pairing). For continuous inputs that form gives every feature one Gaussian variance,
+# shared by the classes; with a variance per class the boundary would be quadratic instead. In their analysis, the discriminative model's error in the limit of unlimited
 # training data is at least as low as the generative one's, but the generative model can approach
 # its own limit with far fewer examples (of the order of the logarithm of the number of input
 # features, against linear in it for logistic regression). Their experiments showed both regimes:
@@ -331,14 +345,17 @@ print(f"training points:     log p(x) from {log_px_train.min():.1f} to {log_px_t
 # acc = (posterior(x_test).argmax(axis=1) == y_test).mean()
 # decision_boundary(posterior, x_test, y_test, classes, title=f"One Gaussian per class, {acc:.1%}")
 # plt.show()
+# claim(abs(acc - acc_logreg) < 0.03, "one Gaussian per class is about as accurate as logistic regression",
+#       one_gaussian=acc, logistic_regression=acc_logreg)
 # ```
 #
 # The log of a Gaussian density is quadratic in $x$, so $a(x)$ is a difference of two quadratics
 # and the boundary is in general a conic section (an ellipse, parabola or hyperbola); this model is
-# known as quadratic discriminant analysis. Here the two moons are mirror images of each other, so
-# their fitted ellipses have almost the same covariance, the quadratic terms nearly cancel
-# (exercise 3 shows why) and the boundary comes out almost straight, close to logistic
-# regression's, with an accuracy to match. Re-run the sampling cells too: one ellipse per class
+# known as quadratic discriminant analysis. Here the lower moon is the upper one turned by 180
+# degrees, and a half turn leaves a covariance matrix unchanged ($R \Sigma R^\top = \Sigma$ for
+# $R = -I$), so the two fitted ellipses have almost the same covariance, the quadratic terms
+# nearly cancel (exercise 3 shows why) and the boundary comes out almost straight, close to
+# logistic regression's, with an accuracy to match. Re-run the sampling cells too: one ellipse per class
 # cannot follow an arc, so the samples form two overlapping elliptical clouds that fill the space
 # between the moons. A generative classifier is only as good as its $p(x \mid y)$.
 #
@@ -364,6 +381,9 @@ print(f"training points:     log p(x) from {log_px_train.min():.1f} to {log_px_t
 # decision_boundary(curved.predict_proba, x_test, y_test, classes,
 #                   title=f"Logistic regression on cubic features, {acc:.1%}")
 # plt.show()
+# claim(abs(acc - acc_generative) < 0.03 and acc > acc_logreg,
+#       "cubic features bring logistic regression close to the generative classifier",
+#       cubic=acc, generative=acc_generative, straight=acc_logreg)
 # ```
 #
 # The boundary bends between the moons and the accuracy comes close to the generative
@@ -412,33 +432,50 @@ print(f"training points:     log p(x) from {log_px_train.min():.1f} to {log_px_t
 # </details>
 
 # %% [markdown]
-# **4. Small training sets.** Train logistic regression and Gaussian naive Bayes
-# (`sklearn.naive_bayes.GaussianNB`: one Gaussian per class with a diagonal covariance) on fresh
-# moons data sets of 8, 16, 32, ..., 512 points, and measure both on one large test set. Average
-# over many training sets, since a handful of points gives noisy results. Where does each do
-# better?
+# **4. Small training sets.** Train logistic regression and Ng and Jordan's Gaussian naive Bayes
+# (each feature a Gaussian with a mean per class and one variance shared by both classes, which
+# makes it a linear classifier: write it with NumPy in a few lines) on fresh moons data sets of
+# 8, 16, 32, ..., 512 points, and measure both on one large test set. Average over many training
+# sets, since a handful of points gives noisy results. Where does each do better? (Beware
+# scikit-learn's `GaussianNB`: it fits a variance per class, so its boundary is quadratic and it
+# is not the partner of logistic regression.)
 
 # %% [markdown]
 # <details>
 # <summary>Solution</summary>
 #
 # ```python
-# from sklearn.naive_bayes import GaussianNB
+# def naive_bayes(xs, ys):
+#     """w, b of Gaussian naive Bayes with one variance per feature shared by the classes."""
+#     means = np.stack([xs[ys == c].mean(axis=0) for c in (0, 1)])
+#     variance = ((xs - means[ys]) ** 2).mean(axis=0)
+#     w = (means[1] - means[0]) / variance
+#     b = -0.5 * ((means[1] ** 2 - means[0] ** 2) / variance).sum() + np.log(ys.mean() / (1 - ys.mean()))
+#     return w, b
 #
 # x_big, y_big = make_moons(5000, noise=0.2, random_state=1)
+# accuracy = {}
 # for m in [8, 16, 32, 64, 128, 256, 512]:
 #     scores = {"logistic regression": [], "naive Bayes": []}
 #     for seed in range(100):
 #         xs, ys = make_moons(m, noise=0.2, random_state=100 + seed)
 #         scores["logistic regression"].append(LogisticRegression().fit(xs, ys).score(x_big, y_big))
-#         scores["naive Bayes"].append(GaussianNB().fit(xs, ys).score(x_big, y_big))
-#     print(m, {name: f"{np.mean(s):.1%}" for name, s in scores.items()})
+#         w, b = naive_bayes(xs, ys)
+#         scores["naive Bayes"].append(((x_big @ w + b > 0) == y_big).mean())
+#     accuracy[m] = {name: np.mean(s) for name, s in scores.items()}
+#     print(m, {name: f"{a:.1%}" for name, a in accuracy[m].items()})
+# claim(all(accuracy[m]["naive Bayes"] > accuracy[m]["logistic regression"] for m in (8, 16, 32)),
+#       "naive Bayes is ahead with a few dozen training points",
+#       naive_bayes_8=accuracy[8]["naive Bayes"], logistic_8=accuracy[8]["logistic regression"])
+# claim(accuracy[512]["logistic regression"] > accuracy[512]["naive Bayes"],
+#       "logistic regression edges ahead at the largest size",
+#       naive_bayes_512=accuracy[512]["naive Bayes"], logistic_512=accuracy[512]["logistic regression"])
 # ```
 #
-# You should see naive Bayes ahead with a few dozen training points and logistic regression
-# catching up by a few hundred, edging ahead at the largest size: the two regimes Ng and Jordan
-# describe. On this data the gaps are a few percentage points, because neither model can
-# separate the moons well.
+# Naive Bayes is ahead with a few dozen training points, logistic regression catches up by a few
+# hundred and edges ahead at the largest size: the two regimes Ng and Jordan describe. On this
+# data the gaps are a few percentage points at most, because neither linear model can separate
+# the moons well.
 #
 # </details>
 

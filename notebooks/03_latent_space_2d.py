@@ -43,9 +43,10 @@ if "google.colab" in sys.modules:
 # %%
 import matplotlib.pyplot as plt
 import torch
+from sklearn.neighbors import KNeighborsClassifier
 
 import aelib
-from aelib import PCA, Autoencoder, fit, knn_accuracy, reconstruction_mse
+from aelib import PCA, Autoencoder, claim, fit, knn_accuracy, reconstruction_mse
 from aelib.explorer import latent_explorer
 from aelib.plot import class_scatter, code_extent, image_grid, latent_grid, loss_curves
 from aelib.settings import settings
@@ -84,8 +85,8 @@ ae_mse = reconstruction_mse(model, data.x_test)
 print(f"test MSE with a code of two numbers: {ae_mse:.4f}")
 
 # %% [markdown]
-# Two numbers cannot describe an image in detail, and the error is larger than with the longer
-# codes of chapter 2. The interesting part is where the encoder places the images.
+# Two numbers cannot describe an image in detail (chapter 2's code-size sweep showed how the
+# error falls with longer codes). The interesting part is where the encoder places the images.
 
 # %% [markdown]
 # ## Every test image as a point
@@ -104,8 +105,9 @@ plt.show()
 # Images of the same class gather in the same region although the autoencoder was never told
 # the classes: images that look alike need similar codes to be rebuilt alike, and images of one
 # class tend to look alike. Classes drawn in similar ways (on MNIST, for instance 4 and 9, or 3,
-# 5 and 8) sit next to each other and overlap. The clusters are also very different in size:
-# some spread over a large part of the plane while others are packed into a small patch.
+# 5 and 8) sit next to each other and overlap. The clusters also differ in size: some spread
+# over a large part of the plane while others are packed into a small patch. Both observations
+# are measured below.
 
 # %% [markdown]
 # ## Decoding the plane
@@ -163,6 +165,15 @@ for name, accuracy in knn.items():
     print(f"{name:12} {accuracy:>14.1%} {mse[name]:>10.4f}")
 
 # %% [markdown]
+# %% tags=["hide-cell"]
+claim(knn["autoencoder"] > knn["PCA"], "the autoencoder's two numbers separate the classes better than PCA's",
+      autoencoder=knn["autoencoder"], pca=knn["PCA"])
+claim(mse["autoencoder"] < mse["PCA"], "the autoencoder's two numbers reconstruct better than PCA's",
+      autoencoder=mse["autoencoder"], pca=mse["PCA"])
+claim(knn["autoencoder"] < 0.95, "the classes overlap: a fair share of test codes sit among another class",
+      autoencoder_accuracy=knn["autoencoder"])
+
+# %% [markdown]
 # In the table, the autoencoder's two numbers separate the classes better than PCA's two, and
 # they also reconstruct the images with a smaller error. PCA can only project onto a flat plane; the
 # autoencoder's encoder and decoder are non-linear and can bend its sheet of images to follow the
@@ -207,12 +218,31 @@ print(f"spread of a class around its centre (root mean square distance): from "
       f"a ratio of {spread[widest] / spread[narrowest]:.1f}")
 
 # %% [markdown]
+# Uneven clusters make uneven odds. Draw many codes uniformly from the box and give each the class
+# of its nearest test codes (a 5-NN vote): the share of the box each class owns is the chance
+# that a random code lands in its territory.
+
+# %%
+uniform = torch.Generator().manual_seed(1)
+box_low, box_high = torch.tensor(extent[0::2]), torch.tensor(extent[1::2])
+box_codes = box_low + (box_high - box_low) * torch.rand(5000, 2, generator=uniform)
+territory = KNeighborsClassifier(5).fit(codes.numpy(), data.y_test.numpy()).predict(box_codes.numpy())
+share = torch.bincount(torch.from_numpy(territory), minlength=len(data.classes)) / len(territory)
+for c in share.argsort(descending=True).tolist():
+    print(f"{data.classes[c]:>12}: {share[c]:5.1%} of the box")
+
+# %% tags=["hide-cell"]
+claim(spread[widest] > 1.5 * spread[narrowest], "the clusters differ in size",
+      widest=spread[widest], narrowest=spread[narrowest])
+claim(share.max() > 2 * share.min(), "a random code in the box favours some classes over others",
+      largest_share=share.max(), smallest_share=share.min())
+
+# %% [markdown]
 # Now draw 20 codes uniformly at random from the box of the plots above, mark them on the map,
 # and decode them.
 
 # %%
 generator = torch.Generator().manual_seed(0)
-box_low, box_high = torch.tensor(extent[0::2]), torch.tensor(extent[1::2])
 random_codes = box_low + (box_high - box_low) * torch.rand(20, 2, generator=generator)
 class_scatter(codes, data.y_test, data.classes, size=8, title="20 codes drawn at random in the box")
 plt.scatter(*random_codes.T, s=160, color="white", edgecolors="black", zorder=3)
@@ -227,9 +257,10 @@ plt.show()
 
 # %% [markdown]
 # Codes that land inside a cluster give a clean image. Codes in the empty regions give whatever
-# the decoder makes of a place it was never trained on: often the class of a large cluster
-# nearby, sometimes a blend or a smudge. And because the classes cover very different areas,
-# the random codes favour a few classes over the others.
+# the decoder makes of a place it was never trained on: often an image of the class of a large
+# cluster nearby, sometimes a blend of two classes; a decoder this smooth rarely draws pure
+# noise. And because the classes own very different shares of the box, the random codes favour
+# some classes over the others.
 #
 # A plain autoencoder gives us an encoder, a decoder and a map, but no rule for choosing codes:
 # nothing in its training makes the codes fill a known region evenly. The
@@ -256,7 +287,10 @@ plt.show()
 # codes_b = model_b.embed(data.x_test)
 # class_scatter(codes_b, data.y_test, data.classes, title="second run")
 # plt.show()
-# print(f"5-NN accuracy: {knn_accuracy(model_b.embed(x_train), y_train, codes_b, data.y_test):.1%}")
+# accuracy_b = knn_accuracy(model_b.embed(x_train), y_train, codes_b, data.y_test)
+# print(f"5-NN accuracy: {accuracy_b:.1%} (first run {knn['autoencoder']:.1%})")
+# claim(abs(accuracy_b - knn["autoencoder"]) < 0.05, "the second run's k-NN accuracy is similar",
+#       first=knn["autoencoder"], second=accuracy_b)
 # ```
 #
 # The clusters come back and the k-NN accuracy is similar, but the layout is rotated, reflected,
@@ -308,13 +342,20 @@ plt.show()
 #
 # ```python
 # train_codes = model.embed(x_train)
+# by_k = {}
 # for k in (1, 5, 25):
 #     ae = knn_accuracy(train_codes, y_train, codes, data.y_test, k=k)
 #     lin = knn_accuracy(pca.embed(x_train), y_train, pca_codes, data.y_test, k=k)
+#     by_k[k] = ae > lin
 #     print(f"k = {k:2d}: autoencoder {ae:.1%}, PCA {lin:.1%}")
+# by_size = {}
 # for n in (2, 4, 8, 16):
 #     p = PCA(n).fit(x_train)
-#     print(f"PCA({n}): {knn_accuracy(p.embed(x_train), y_train, p.embed(data.x_test), data.y_test):.1%}")
+#     by_size[n] = knn_accuracy(p.embed(x_train), y_train, p.embed(data.x_test), data.y_test)
+#     print(f"PCA({n}): {by_size[n]:.1%}")
+# claim(all(by_k.values()), "the ranking does not depend on k", autoencoder_ahead=by_k)
+# claim(by_size[16] > knn["autoencoder"], "PCA catches up with a handful of components",
+#       pca_16=by_size[16], autoencoder_2=knn["autoencoder"])
 # ```
 #
 # The ranking does not depend on $k$. PCA catches up with a handful of components: a linear

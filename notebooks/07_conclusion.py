@@ -37,13 +37,11 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
-import time
-
 import matplotlib.pyplot as plt
 import torch
 
 import aelib
-from aelib import PCA, VAE, MLPAutoencoder, fit, reconstruction_mse
+from aelib import PCA, VAE, MLPAutoencoder, best_time, claim, fit, reconstruction_mse
 from aelib.plot import image_rows
 from aelib.settings import settings
 
@@ -64,25 +62,19 @@ print(data)
 print(f"fitting on {len(x_train):,} images, code size k = {k}, {epochs} epoch(s) for the networks")
 
 # %% [markdown]
-# The closed-form methods are timed with a stopwatch; `aelib.fit` records the seconds of every
-# epoch itself. The truncated SVD factorises the data matrix as it is, without subtracting the
+# The closed-form methods are timed with `aelib.best_time`: one warm-up call, then the fastest of
+# three, so that a cold first call (loading the linear-algebra library's kernels, say) or a busy
+# machine does not inflate them. `aelib.fit` records the seconds of every epoch itself. The truncated SVD factorises the data matrix as it is, without subtracting the
 # mean, and keeps the top $k$ right singular vectors $V_k$ (a $k \times 784$ matrix).
 
 # %%
-def stopwatch(fn):
-    """Run fn() and return its result and the seconds it took."""
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
-
-
 def truncated_svd(x, k):
     """The top k right singular vectors (k, 784) of the raw, uncentred images (N, 1, 28, 28)."""
     return torch.linalg.svd(x.flatten(1).double(), full_matrices=False).Vh[:k].float()
 
 
-pca, pca_seconds = stopwatch(lambda: PCA(k).fit(x_train))
-svd, svd_seconds = stopwatch(lambda: truncated_svd(x_train, k))
+pca, pca_seconds = best_time(lambda: PCA(k).fit(x_train))
+svd, svd_seconds = best_time(lambda: truncated_svd(x_train, k))
 
 torch.manual_seed(0)
 autoencoder = MLPAutoencoder(embedding_dim=k)
@@ -93,8 +85,8 @@ vae_history = fit(vae, x_train, epochs=epochs, progress="off")
 
 # %% [markdown]
 # To compare quality as well as cost, each method reconstructs the test images. The truncated SVD
-# reconstructs an image $x$ (as a row of 784 pixels) as $x V_k^\top V_k$, its projection onto the
-# top $k$ directions; the VAE reconstructs from its posterior mean.
+# keeps $V_k$ and reconstructs an image $x$ (as a row of 784 pixels) as $x V_k^\top V_k$, its
+# projection onto the top $k$ directions; the VAE reconstructs from its posterior mean.
 
 # %%
 svd_reconstruction = x_test.flatten(1) @ svd.T @ svd
@@ -109,6 +101,12 @@ print(f"{'method':14s} {'fit (s)':>8s} {'per epoch (s)':>14s} {'test MSE':>10s}"
 for name, (seconds, mse) in costs.items():
     per_epoch = f"{seconds / epochs:14.2f}" if name in ("autoencoder", "VAE") else f"{'-':>14s}"
     print(f"{name:14s} {seconds:8.3f} {per_epoch} {mse:10.5f}")
+
+# %% tags=["hide-cell"]
+slowest_factorisation = max(pca_seconds, svd_seconds)
+claim(10 * slowest_factorisation < costs["autoencoder"][0],
+      "a factorisation costs a fraction of the networks' epochs of training",
+      slowest_factorisation=slowest_factorisation, autoencoder=costs["autoencoder"][0], vae=costs["VAE"][0])
 
 # %% [markdown]
 # Read the fit column first: a closed-form method costs one matrix factorisation, done once; a
@@ -137,18 +135,27 @@ if better:
 else:
     print(f"after {epochs} epoch(s) the autoencoder has not yet reached PCA's error")
 
+# %% tags=["hide-cell"]
+pca_mse, svd_mse_test = costs["PCA"][1], costs["truncated SVD"][1]
+claim(ae_history.test_loss[0] > pca_mse > ae_history.test_loss[-1],
+      "the autoencoder starts worse than PCA and improves past it",
+      first_epoch=ae_history.test_loss[0], pca=pca_mse, last_epoch=ae_history.test_loss[-1])
+claim(abs(svd_mse_test / pca_mse - 1) < 0.05, "on the test images the truncated SVD's error sits close to PCA's",
+      svd=svd_mse_test, pca=pca_mse)
+
 # %% [markdown]
 # The autoencoder starts worse than PCA and improves epoch by epoch; the printed line says
-# when, if at all within this budget, it crossed PCA's error and what that cost relative to the
-# factorisation (chapter 4 compared the two over many code sizes). Real projects train for more
-# epochs on more images, so both sides of that ratio grow (exercise 1). The truncated SVD's error
-# cannot beat PCA's on the training images (chapter 4), and on these test images it sits at or
-# just above PCA's (compare the fifth decimals): without subtracting the mean it spends part of
-# its $k$ directions on the average image, while PCA gets the mean for free, and with 16
-# directions that costs little. Read the VAE's row with care: it was trained on a different loss,
-# a cross-entropy plus a KL term that trades reconstruction for an orderly code (chapter 5), with
-# a network of a different shape, so its error here says little about VAEs against autoencoders
-# in general. What it offers instead is the next section.
+# when it crossed PCA's error and what that cost relative to the factorisation (chapter 4
+# compared the two over many code sizes). Real projects train for more epochs on more images, so
+# both sides of that ratio grow (exercise 1). The truncated SVD's error cannot beat PCA's on the
+# training images (chapter 4), and on these test images it sits close to PCA's (compare the
+# fifth decimals): without subtracting the mean it spends part of its $k$ directions on the
+# average image, while PCA gets the mean for free, and with 16 directions that costs little.
+# Read the VAE's row with care: it was trained on a different loss, a cross-entropy plus a KL
+# term that trades reconstruction for an orderly code (chapter 5), with a network of a different
+# shape, and its error can come out above or below the autoencoder's (compare the two rows); at
+# this budget a VAE's reconstructions from the posterior mean are no worse than a plain
+# autoencoder's by necessity. What it offers beyond reconstruction is the next section.
 
 # %% [markdown]
 # ## What each can generate
@@ -158,6 +165,8 @@ else:
 # $\mathcal{N}(0, I)$, so we sample that. The others have no distribution over codes, so we fit
 # one after the fact: a Gaussian with the mean and covariance of their training codes (for PCA
 # this is essentially the probabilistic PCA of Tipping and Bishop, without its pixel noise).
+# Every image shown is a decoder's output for a code, for the VAE the decoder's mean
+# $\mathbb{E}[x \mid z]$ rather than a draw from $p(x \mid z)$, which would be binary speckle.
 
 # %%
 def gaussian_codes(codes, n, seed=0):
@@ -180,11 +189,14 @@ plt.show()
 
 # %% [markdown]
 # The linear methods can only add and subtract their components, so their samples are blurry
-# superpositions, with negative pixel values clipped away. The autoencoder's samples depend on
-# luck: a Gaussian fitted afterwards knows nothing of the shape its codes actually fill, and
-# chapter 5 showed how decoding codes from empty regions fails. Only the VAE was trained for
-# this use, and its samples are draws from the model it fitted, blurry in their own way because
-# a Bernoulli decoder averages over the details it is unsure of.
+# superpositions, with negative pixel values clipped away. The non-linear decoders do better,
+# and the autoencoder with its fitted Gaussian is a real generator: with 16 numbers its codes fill
+# a region that a Gaussian describes well enough, and a plain autoencoder with a density fitted
+# after training can sample about as well as a VAE {cite}`ghosh2020`. The VAE's samples come from
+# the model it was trained as, and where its prior puts codes that no training image uses, they
+# come out blurred or malformed. What sets the VAE apart is not the look of its samples but what
+# comes with them: a prior fixed before training, a latent space that training keeps regular, and
+# a bound on $\log p(x)$ for any image.
 
 # %% [markdown]
 # ## Side by side
@@ -192,16 +204,16 @@ plt.show()
 # | | **PCA** | **truncated SVD** (uncentred) | **autoencoder** | **VAE** |
 # | --- | --- | --- | --- | --- |
 # | code from image | linear projection | linear projection | non-linear network | a distribution $q(z \mid x)$ |
-# | image from code | linear, $z V_k^\top + \mu$ | linear, $z V_k^\top$ | decoder network | decoder network, $p(x \mid z)$ |
+# | image from code | linear, $z V_k + \mu$ | linear, $z V_k$ | decoder network | decoder network, $p(x \mid z)$ |
 # | invertible | no (for $k$ below the pixel count, information is lost) | no | no | no |
 # | non-linear | no | no | yes | yes |
 # | fitted by | closed form: SVD of the centred data | closed form: SVD of the raw data | gradient descent on MSE | gradient descent on the negative ELBO |
 # | unique solution | yes, up to signs (when variances differ) | yes, up to signs | no: depends on the seed; any invertible transform of the code fits as well | no |
 # | ordered, orthogonal axes | yes, by explained variance | yes, by singular value | no | no |
 # | probabilistic | no (probabilistic PCA adds it) | no | no | yes: a bound on $\log p(x)$ |
-# | generates new images | only with a distribution added | only with a distribution added | not reliably | yes: decode $z \sim \mathcal{N}(0, I)$ |
+# | generates new images | only with a distribution added | only with a distribution added | with a density fitted to its codes afterwards | yes: decode $z \sim \mathcal{N}(0, I)$ |
 # | cost to fit | one factorisation (the first row of the cost table) | one factorisation, cheaper on sparse data | epochs of training (same table) | similar to the autoencoder |
-# | use it for | a first baseline; visualisation; compression when structure is roughly linear; whitening | sparse or non-negative data where centring would destroy sparsity, such as word counts (latent semantic analysis) | the best reconstruction at a given code size; denoising; anomaly scores; features | sampling; a smooth, regular code space; likelihood-based scores |
+# | use it for | a first baseline; visualisation; compression when structure is roughly linear; whitening | sparse or non-negative data where centring would destroy sparsity, such as word counts (latent semantic analysis) | non-linear compression; denoising; anomaly scores; features | sampling; a smooth, regular code space; likelihood-based scores |
 #
 # Two notes. First, the rows "unique solution" and "ordered axes" matter more in practice than
 # they seem: PCA gives the same answer on every run, and its first component means the same thing
@@ -222,9 +234,10 @@ plt.show()
 # 3. **Train an autoencoder** when the linear methods leave too much error at the code size you
 #    can afford, or you need a learned non-linear feature, a denoiser or an anomaly score
 #    (chapter 6). Budget for training time, tuning, and a result that changes with the seed.
-# 4. **Train a VAE** when you need to generate, need a code space whose every point decodes to
-#    something plausible, or want a probabilistic score. Expect its reconstructions to be blurrier
-#    than a well-trained plain autoencoder's of the same size.
+# 4. **Train a VAE** when you need to generate from a model whose density is part of its
+#    training, a regular code space, or a probabilistic score. Its KL term charges for every
+#    detail the code stores, so measure its reconstructions against an autoencoder's of the same
+#    size before you assume either is better.
 
 # %% [markdown]
 # ## The course in review
@@ -241,9 +254,9 @@ plt.show()
 # 4. **Autoencoders, PCA and SVD.** PCA through the covariance or through the SVD of the centred
 #    data gives the same components; a linear autoencoder finds PCA's subspace
 #    {cite}`baldi1989`; a non-linear one reconstructs better at the same code size.
-# 5. **The variational autoencoder.** Random codes decode badly in a plain autoencoder; the VAE's
-#    probabilistic encoder, the reparameterisation trick and the ELBO turn it into a generative
-#    model that can sample and interpolate.
+# 5. **The variational autoencoder.** A plain autoencoder generates only with a density fitted to
+#    its codes afterwards; the VAE's probabilistic encoder, the reparameterisation trick and the
+#    ELBO build the density into training and give a bound on the likelihood.
 # 6. **Going further.** Denoising, anomaly detection measured with a ROC curve, and a conditional
 #    VAE that draws a chosen class in a chosen style.
 # 7. **This chapter.** Costs, abilities and a rule for choosing.
@@ -300,16 +313,19 @@ plt.show()
 # <summary>Solution</summary>
 #
 # ```python
+# pca_time, epoch_time = {}, {}
 # for m in [2_500, 5_000, 10_000]:
 #     subset = data.x_train[: settings.samples(m)]
-#     _, pca_s = stopwatch(lambda: PCA(16).fit(subset))
-#     torch.manual_seed(0)
-#     history = fit(MLPAutoencoder(16), subset, epochs=1, progress="off")
-#     print(f"{len(subset):6,} images: PCA {pca_s:.3f} s, one epoch {history.seconds[0]:.2f} s")
+#     _, pca_time[m] = best_time(lambda: PCA(16).fit(subset))
+#     _, epoch_time[m] = best_time(lambda: fit(MLPAutoencoder(16), subset, epochs=1, progress="off"))
+#     print(f"{len(subset):6,} images: PCA {pca_time[m]:.3f} s, one epoch {epoch_time[m]:.2f} s")
+# claim(2 < pca_time[10_000] / pca_time[2_500] < 8 and 2 < epoch_time[10_000] / epoch_time[2_500] < 8,
+#       "four times the images cost both methods roughly four times the time",
+#       pca_ratio=pca_time[10_000] / pca_time[2_500], epoch_ratio=epoch_time[10_000] / epoch_time[2_500])
 # ```
 #
-# Both grow roughly linearly in the number of images $N$ (time each a few times: on a busy
-# machine single timings are noisy). PCA through the SVD of an $N \times D$
+# Both grow roughly linearly in the number of images $N$ (`best_time` keeps the fastest of
+# three runs: on a busy machine single timings are noisy). PCA through the SVD of an $N \times D$
 # matrix costs about $N D^2$ operations (for $N > D$), so it grows with the square of the pixel
 # count $D$; one epoch of the autoencoder costs about $N$ times the number of weights, and its
 # first layer has $512 D$ of them, so it grows linearly in $D$. The autoencoder also needs many
@@ -342,7 +358,10 @@ plt.show()
 #     print(f"autoencoder, seed {seed}: test MSE {reconstruction_mse(model, x_test):.4f}")
 #     codes.append(model.embed(x_test))
 # correlation = torch.corrcoef(torch.cat(codes, dim=1).T)[:k, k:]  # (k, k): run 1 against run 2
-# print("best match of each coordinate:", correlation.abs().max(dim=1).values.numpy().round(2))
+# best_match = correlation.abs().max(dim=1).values
+# print("best match of each coordinate:", best_match.numpy().round(2))
+# claim(gap < 1e-5, "PCA gives the same components to the last digit", largest_difference=gap)
+# claim(best_match.median() < 0.9, "the two autoencoders' codes do not line up", median_best_match=best_match.median())
 # ```
 #
 # PCA gives the same components to the last digit (signs are fixed by `aelib.PCA`). The two
@@ -383,10 +402,12 @@ plt.show()
 # - PCA and the truncated SVD are linear, closed-form and unique: one matrix factorisation fits
 #   them, where a network needs many epochs of training (the cost table above measured both).
 #   PCA centres the data first; the uncentred SVD spends part of its directions on the mean.
-# - Autoencoders are non-linear and reconstruct better at the same code size, at the price of
-#   training time and a solution that depends on the seed.
-# - VAEs add a probability model: they sample new images and score how likely an image is, at the
-#   price of reconstructions that are usually blurrier than a well-trained autoencoder's.
+# - Autoencoders are non-linear and, trained long enough, reconstruct better at the same code
+#   size, at the price of training time and a solution that depends on the seed. With a density
+#   fitted to their codes afterwards they can generate too.
+# - VAEs build the probability model into training: they sample new images from a fixed prior
+#   and bound how likely an image is, at the price of a KL term that charges for every detail
+#   the code keeps.
 # - Start with PCA; move to an autoencoder when linear is not enough, and to a VAE when you need
 #   to generate or need probabilities.
 #
