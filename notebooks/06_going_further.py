@@ -412,12 +412,13 @@ image_rows(rows, n=8, size=0.75)
 plt.show()
 
 # %% [markdown]
-# For most classes, two numbers carry a good part of the test image's style across, because the
-# label supplies the rest. Not for all: where a class has little room for style (on MNIST the
-# single stroke of a 1), the transferred images look much alike, and a test image of such a
-# class gives a code that other classes decode less faithfully. The code is not a pure
-# description of style: the encoder computed it together with the image's own label, and nothing
-# in training forced it to mean the same thing for every class. Chapter 5 weighted the KL term to
+# For most test images and classes, two numbers carry a good part of the style across (slant,
+# width, thickness), because the label supplies the rest. Not everywhere: in the book's MNIST
+# run, the code of the test image of a 1 decodes to a slanted stroke whatever the label, and
+# the row of 1s comes out blurred for most codes. The code is not a pure description of style:
+# the encoder computed it together with the image's own label, a code that is typical for one
+# class can be untypical for another, and nothing in training forced a code to mean the same
+# thing for every class. Chapter 5 weighted the KL term to
 # shape the code instead (the {cite}`higgins2017` beta-VAE); conditioning on a label is a second,
 # supervised way to decide what the code should and should not store.
 
