@@ -2,25 +2,37 @@
 
 Files live in ``<data_dir>/<MNIST|FashionMNIST>/raw/`` (the layout torchvision uses, so an
 existing torchvision download is reused). Missing files are downloaded and every file is
-checked against its published MD5 before it is read.
+checked against its published MD5 before it is read. A download is written under a name of
+its own and renamed into place once verified, so processes that share a folder never see (or
+leave) a half-written file.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
+import math
 import os
+import socket
 import struct
 import sys
 import urllib.request
+import uuid
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import torch
 
+from .models import check_int
 from .settings import settings
+
+DOWNLOAD_TIMEOUT = 30  # seconds to connect, and to wait for each piece of a download
 
 
 class DataError(RuntimeError):
@@ -50,6 +62,7 @@ SOURCES = {
         title="MNIST",
         mirrors=(
             "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
             "http://yann.lecun.com/exdb/mnist/",
         ),
         files={
@@ -152,8 +165,10 @@ def read_idx(path: str | Path) -> np.ndarray:
     if zero != 0 or dtype != 0x08 or ndim not in (1, 3):
         raise DataError(f"{path} does not start with an IDX header of unsigned bytes.")
     header = 4 + 4 * ndim
+    if len(content) < header:
+        raise DataError(f"{path} ends inside its IDX header; delete it and fetch it again.")
     shape = struct.unpack(f">{ndim}I", content[4:header])
-    expected = header + int(np.prod(shape))
+    expected = header + math.prod(shape)
     if len(content) != expected:
         raise DataError(
             f"{path} is truncated or padded: its header promises {expected:,} bytes, "
@@ -162,12 +177,30 @@ def read_idx(path: str | Path) -> np.ndarray:
     return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
 
 
+@contextmanager
+def atomic_write(path: Path) -> Iterator[BinaryIO]:
+    """A new file to write that replaces ``path`` in one step when the block ends without error.
+
+    Until then ``path`` is untouched, so an error, a kill or a second process writing the same
+    path never leaves it half-written. The folder is created if needed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(part, "xb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
 def _md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 
 
-def _is_intact(path: Path, file: IdxFile) -> bool:
-    content = path.read_bytes()
+def _matches(content: bytes, file: IdxFile) -> bool:
     if _md5(content) == file.md5:
         return True
     if file.raw_md5 is None:
@@ -178,22 +211,66 @@ def _is_intact(path: Path, file: IdxFile) -> bool:
         return False
 
 
+def _read(path: Path) -> bytes | None:
+    """The content of ``path``; None if it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise DataError(
+            f"Cannot read {path} ({err.strerror or err}). Fix: make it a readable file or delete "
+            f"it, or set AELIB_DATA_DIR to another folder."
+        ) from err
+
+
+def _is_intact(path: Path, file: IdxFile) -> bool:
+    content = _read(path)
+    return content is not None and _matches(content, file)
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+        return response.read()
+
+
+def _describe(err: Exception) -> str:
+    """What went wrong with one request, in words."""
+    if isinstance(getattr(err, "reason", err), socket.timeout):
+        return f"timed out (nothing received for {DOWNLOAD_TIMEOUT} s)"
+    if isinstance(err, http.client.IncompleteRead):
+        return f"the connection closed after {len(err.partial):,} bytes, {err.expected:,} short"
+    return str(err)
+
+
 def _download(source: Source, file: IdxFile, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
+    """Fetch ``file`` from the first mirror that serves it intact, unless another process
+    finishes it first."""
     errors = []
     for mirror in source.mirrors:
-        try:
-            print(f"Downloading {mirror}{file.name}", file=sys.stderr)
-            urllib.request.urlretrieve(mirror + file.name, partial)
-        except OSError as err:
-            errors.append(f"{mirror}: {err}")
-            continue
-        if _is_intact(partial, file):
-            partial.replace(target)
+        if _is_intact(target, file):  # another process finished it meanwhile
             return
-        errors.append(f"{mirror}: the download does not match MD5 {file.md5}")
-    partial.unlink(missing_ok=True)
+        print(f"Downloading {mirror}{file.name}", file=sys.stderr)
+        try:
+            content = _fetch(mirror + file.name)
+        except (OSError, http.client.HTTPException) as err:
+            errors.append(f"{mirror}: {_describe(err)}")
+            continue
+        if not _matches(content, file):
+            served = "an HTML page, not the file" if content.lstrip()[:1] == b"<" else "a file"
+            errors.append(f"{mirror}: served {served} that does not match MD5 {file.md5}")
+            continue
+        try:
+            with atomic_write(target) as out:
+                out.write(content)
+        except OSError as err:
+            raise DataError(
+                f"Cannot save {file.name} into {target.parent} ({err.strerror or err}). Fix: make "
+                f"the folder writable or free some space, or set AELIB_DATA_DIR to another folder."
+            ) from err
+        return
+    if _is_intact(target, file):
+        return
     raise DataError(
         f"Could not download {file.name} into {target.parent}:\n  " + "\n  ".join(errors) + "\n"
         f"Fix: copy {file.name} into {target.parent} by hand, or point AELIB_DATA_DIR at a folder "
@@ -206,9 +283,10 @@ def _locate(source: Source, key: str, data_dir: Path, offline: bool) -> Path | N
     file = source.files[key]
     target = data_dir / source.folder / "raw" / file.name
     for candidate in (target, *(Path(d) / file.name for d in source.system_dirs)):
-        if not candidate.exists():
+        content = _read(candidate)
+        if content is None:
             continue
-        if _is_intact(candidate, file):
+        if _matches(content, file):
             return candidate
         if candidate != target or offline:
             raise DataError(
@@ -216,7 +294,6 @@ def _locate(source: Source, key: str, data_dir: Path, offline: bool) -> Path | N
                 f"Delete it and copy or download a fresh {file.name}."
             )
         print(f"{target} is corrupted; downloading it again.", file=sys.stderr)
-        target.unlink()
     if offline:
         return None
     _download(source, file, target)
@@ -252,6 +329,11 @@ def load_dataset(
     source = SOURCES[name]
     data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     offline = settings.offline if offline is None else offline
+    if data_dir.exists() and not data_dir.is_dir():
+        raise DataError(f"The data folder {data_dir} is a file: set AELIB_DATA_DIR (or data_dir) to a folder.")
+    for size, size_name in ((train_size, "train_size"), (test_size, "test_size")):
+        if size is not None:
+            check_int(size, size_name, meaning=" (or None for every image)")
 
     paths, failures = {}, []
     for key in source.files:  # fetch every file we can before reporting any failure

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import uuid
 from collections.abc import Sequence
 from html import escape
@@ -21,6 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .data import atomic_write
+from .models import check_int
 from .plot import PALETTE, code_extent
 
 SUPPORTED = (nn.Linear, nn.ReLU, nn.Sigmoid, nn.Flatten, nn.Unflatten, nn.Conv2d, nn.ConvTranspose2d)
@@ -78,6 +81,9 @@ def export_decoder(model) -> dict:
             for name in ("weight", "bias"):
                 if isinstance(getattr(layer, name, None), torch.Tensor):
                     values = getattr(layer, name).detach().cpu().flatten().numpy()
+                    if not np.isfinite(values).all():
+                        raise ValueError(f"The decoder's {type(layer).__name__} {name} holds NaN or "
+                                         "infinite values (a diverged run?): train the model again.")
                     spec[name] = [offset, values.size]
                     arrays.append(values)
                     offset += values.size
@@ -112,10 +118,19 @@ class LatentExplorer:
                  max_points: int = 2000, step: float = 0.02, title: str | None = None):
         codes = torch.as_tensor(codes).detach().cpu().float()
         labels = torch.as_tensor(labels).detach().cpu().long()
-        if codes.dim() != 2 or codes.shape[1] != 2:
-            raise ValueError(f"Expected 2-D codes of shape (N, 2), got {tuple(codes.shape)}.")
+        if codes.dim() != 2 or codes.shape[1] != 2 or len(codes) == 0:
+            raise ValueError(f"Expected 2-D codes of shape (N, 2), N >= 1, got {tuple(codes.shape)}.")
         if len(labels) != len(codes):
             raise ValueError(f"Got {len(codes)} codes but {len(labels)} labels; pass one label per code.")
+        bad = int((~codes.isfinite().all(dim=1)).sum())
+        if bad:
+            raise ValueError(f"{bad} of the {len(codes)} codes are NaN or infinite (a diverged model?): "
+                             "drop them with codes[codes.isfinite().all(dim=1)] and their labels.")
+        low, high = int(labels.min()), int(labels.max())
+        if low < 0 or high >= len(classes):
+            raise ValueError(f"Labels must index the {len(classes)} classes (0..{len(classes) - 1}), "
+                             f"got labels from {low} to {high}.")
+        max_points = check_int(max_points, "max_points")
         if len(codes) > max_points:
             keep = torch.randperm(len(codes), generator=torch.Generator().manual_seed(0))[:max_points]
             codes, labels = codes[keep], labels[keep]
@@ -124,6 +139,12 @@ class LatentExplorer:
             pad1, pad2 = 0.05 * (high1 - low1) or 1.0, 0.05 * (high2 - low2) or 1.0
             extent = (low1 - pad1, high1 + pad1, low2 - pad2, high2 + pad2)
         self.extent = tuple(float(v) for v in extent)
+        finite = len(self.extent) == 4 and all(map(math.isfinite, self.extent))
+        if not finite or self.extent[0] >= self.extent[1] or self.extent[2] >= self.extent[3]:
+            raise ValueError(f"extent must be 4 finite numbers (z1_min, z1_max, z2_min, z2_max) "
+                             f"with each min below its max, got {extent!r}.")
+        if not 0 < step < math.inf:
+            raise ValueError(f"step must be a finite fraction of the extent > 0, got {step!r}.")
         self.codes, self.labels, self.classes = codes, labels, [str(c) for c in classes]
         self.decoder = export_decoder(model)
         self.decoder_bytes = len(base64.b64decode(self.decoder["weights"]))
@@ -140,7 +161,9 @@ class LatentExplorer:
             "extent": self.extent, "step": self.step, "classes": self.classes,
             "colours": PALETTE, "codes": _floats(self.codes), "labels": self.labels.tolist(),
         }
-        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        # No "<" at all in the JSON, so that no text in it (a class name of "</script>" or
+        # "<!--<script>") can end or change the script element that holds it.
+        payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
         legend = "".join(f'<li><span style="background:{PALETTE[i % len(PALETTE)]}"></span>'
                          f"{escape(name)}</li>" for i, name in enumerate(self.classes))
         title = f'<p class="aelib-explorer-title">{escape(self.title)}</p>' if self.title else ""
@@ -171,13 +194,15 @@ window.aelibExplorer.mount(document.currentScript ? document.currentScript.paren
 </div>"""
 
     def save(self, path) -> Path:
-        """Write the explorer as a self-contained HTML page (opens offline in any browser)."""
+        """Write the explorer as a self-contained HTML page (opens offline in any browser),
+        creating its folder if needed."""
         path = Path(path)
-        path.write_text(
-            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(self.title or 'Latent space explorer')}</title></head>\n"
-            f"<body>\n{self._repr_html_()}\n</body></html>\n", encoding="utf-8")
+        page = ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                f"<title>{escape(self.title or 'Latent space explorer')}</title></head>\n"
+                f"<body>\n{self._repr_html_()}\n</body></html>\n")
+        with atomic_write(path) as file:
+            file.write(page.encode("utf-8"))
         return path
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from .models import check_int
+
 
 class PCA:
     """PCA with ``n_components`` directions, fitted with ``torch.linalg.svd``.
@@ -13,13 +15,20 @@ class PCA:
     """
 
     def __init__(self, n_components: int):
-        if not isinstance(n_components, int) or n_components < 1:
-            raise ValueError(f"n_components must be a positive integer, got {n_components!r}.")
-        self.n_components = n_components
+        self.n_components = check_int(n_components, "n_components")
 
     def fit(self, x: torch.Tensor) -> PCA:
         """Centre the data and keep the top right singular vectors as components (k, D)."""
         flat = x.reshape(len(x), -1).double()
+        if len(flat) < 2:
+            raise ValueError(f"PCA needs at least 2 samples to measure a variance, got {len(flat)}.")
+        if not flat.isfinite().all():
+            raise ValueError("The data contain NaN or infinite values: drop or replace them first.")
+        if (flat == flat[0]).all():
+            raise ValueError(
+                f"All {len(flat)} samples are identical: the data have no variance, so there are no "
+                "principal directions to find. Pass varied samples."
+            )
         if self.n_components > min(flat.shape):
             raise ValueError(
                 f"Asked for {self.n_components} components of {flat.shape[0]} samples with "

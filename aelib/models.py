@@ -11,6 +11,9 @@ one set of metrics and plots serve them all:
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -18,10 +21,39 @@ from torch import nn
 IMAGE_SIZE = 28
 
 
+def check_int(value, name: str, minimum: int = 1, meaning: str = "") -> int:
+    """``value`` as an int if it is a whole number >= ``minimum`` (NumPy's too), else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}{meaning}, got {value!r}.")
+    return int(value)
+
+
+def check_channels(channels) -> int:
+    return check_int(channels, "channels", meaning=" (1 for grey images, 3 for colour)")
+
+
+def check_embedding_dim(embedding_dim) -> int:
+    return check_int(embedding_dim, "embedding_dim", meaning=" (the size of the code)")
+
+
+def check_hidden(hidden) -> tuple[int, ...]:
+    """The hidden layer sizes as a tuple of ints, or an error that says how to write them."""
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(
+            f"hidden must be a tuple of layer sizes such as (512, 128), got {hidden!r}; "
+            "write (512,) for one layer and () for none."
+        )
+    return tuple(check_int(size, "every hidden layer size") for size in hidden)
+
+
 def check_images(x: torch.Tensor, channels: int) -> None:
-    """Raise a ValueError that says how to fix ``x`` unless it is float (N, channels, 28, 28) in [0, 1]."""
+    """Raise a ValueError that says how to fix ``x`` unless it is float32 (N, channels, 28, 28)
+    with N >= 1 and every value in [0, 1]."""
     if not isinstance(x, torch.Tensor):
-        raise TypeError(f"Expected a torch.Tensor of images, got {type(x).__name__}.")
+        raise TypeError(
+            f"Expected a torch.Tensor of images, got {type(x).__name__}: convert it with "
+            "torch.as_tensor(x, dtype=torch.float32)."
+        )
     if x.dim() == 3 and x.shape[-2:] == (IMAGE_SIZE, IMAGE_SIZE):
         raise ValueError(
             f"Got shape {tuple(x.shape)} with no channel axis: pass x.unsqueeze(1), "
@@ -43,19 +75,20 @@ def check_images(x: torch.Tensor, channels: int) -> None:
         raise ValueError(
             f"Got {x.dtype} images; the models expect floats in [0, 1]: pass x.float() / 255."
         )
-    if x.numel():
-        low, high = (float(v) for v in torch.aminmax(x))  # one pass: this runs on every batch
-        if low < 0 or high > 1:
-            raise ValueError(
-                f"Pixel values span [{low:.3g}, {high:.3g}] but must lie in "
-                "[0, 1]: divide 0..255 images by 255 (x / 255)."
-            )
-
-
-def check_embedding_dim(embedding_dim: int) -> None:
-    if not isinstance(embedding_dim, int) or isinstance(embedding_dim, bool) or embedding_dim < 1:
+    if x.dtype != torch.float32:
+        raise ValueError(f"Got {x.dtype} images; the models compute in float32: pass x.float().")
+    if len(x) == 0:
+        raise ValueError(f"Got no images (shape {tuple(x.shape)}): pass at least one.")
+    low, high = (float(v) for v in torch.aminmax(x))  # one pass: this runs on every batch
+    if math.isnan(low) or math.isnan(high):
         raise ValueError(
-            f"embedding_dim must be a positive integer (the size of the code), got {embedding_dim!r}."
+            "Some pixel values are NaN: find them with x.isnan().flatten(1).any(1) and drop "
+            "those images, or replace the values with torch.nan_to_num(x)."
+        )
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"Pixel values span [{low:.3g}, {high:.3g}] but must lie in "
+            "[0, 1]: divide 0..255 images by 255 (x / 255)."
         )
 
 
@@ -83,9 +116,11 @@ class AutoencoderBase(nn.Module):
         return F.mse_loss(self(x, y), x if target is None else target)
 
     def check_codes(self, z: torch.Tensor) -> None:
-        if z.dim() != 2 or z.shape[1] != self.embedding_dim:
+        valid = isinstance(z, torch.Tensor) and z.dim() == 2 and z.shape[1] == self.embedding_dim
+        if not valid or len(z) == 0:
+            got = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
             raise ValueError(
-                f"Expected codes of shape (N, {self.embedding_dim}), got {tuple(z.shape)}."
+                f"Expected codes of shape (N, {self.embedding_dim}), a tensor with N >= 1, got {got}."
             )
 
     @property
@@ -106,6 +141,8 @@ class AutoencoderBase(nn.Module):
 
     @torch.no_grad()
     def _batched(self, fn, x, y, batch_size: int) -> torch.Tensor:
+        if len(x) == 0:
+            raise ValueError(f"Got no inputs (shape {tuple(x.shape)}): pass at least one.")
         was_training = self.training
         self.eval()
         try:
@@ -133,7 +170,7 @@ class Encoder(nn.Sequential):
     """(N, channels, 28, 28) -> (N, embedding_dim): three stride-2 convolutions, then a linear map."""
 
     def __init__(self, channels: int = 1, embedding_dim: int = 16):
-        check_embedding_dim(embedding_dim)
+        channels, embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
         super().__init__(
             *_down(channels, 32),  # (N, 32, 14, 14)
             *_down(32, 64),  # (N, 64, 7, 7)
@@ -147,7 +184,7 @@ class Decoder(nn.Sequential):
     """(N, embedding_dim) -> (N, channels, 28, 28): the encoder's path in reverse."""
 
     def __init__(self, channels: int = 1, embedding_dim: int = 16):
-        check_embedding_dim(embedding_dim)
+        channels, embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
         super().__init__(
             nn.Linear(embedding_dim, 128 * 4 * 4),  # (N, 2048)
             nn.Unflatten(1, (128, 4, 4)),  # (N, 128, 4, 4)
@@ -165,9 +202,7 @@ class Autoencoder(AutoencoderBase):
 
     def __init__(self, channels: int = 1, embedding_dim: int = 16):
         super().__init__()
-        if not isinstance(channels, int) or channels < 1:
-            raise ValueError(f"channels must be a positive integer (1 for grey images), got {channels!r}.")
-        self.channels, self.embedding_dim = channels, embedding_dim
+        self.channels, self.embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
         self.encoder = Encoder(channels, embedding_dim)
         self.decoder = Decoder(channels, embedding_dim)
 
@@ -199,8 +234,8 @@ class MLPAutoencoder(AutoencoderBase):
         linear: bool = False,
     ):
         super().__init__()
-        check_embedding_dim(embedding_dim)
-        self.channels, self.embedding_dim = channels, embedding_dim
+        channels, embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
+        self.channels, self.embedding_dim, hidden = channels, embedding_dim, check_hidden(hidden)
         pixels = channels * IMAGE_SIZE * IMAGE_SIZE
         if linear:
             self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(pixels, embedding_dim))

@@ -8,8 +8,8 @@ Environment variables (read once, at import):
 - ``AELIB_DATA_DIR``: where the IDX files live (see :func:`aelib.data.default_data_dir`).
 - ``AELIB_PROGRESS``: ``bar`` (default, a tqdm bar), ``log`` (one line per epoch: what the
   built book shows) or ``off``.
-- ``AELIB_OFFLINE``: ``1`` never downloads; MNIST without its training images then uses an
-  announced 8,000/2,000 split of the official test images.
+- ``AELIB_OFFLINE``: ``1`` (or ``true``, ``yes``, ``on``) never downloads; MNIST without its
+  training images then uses an announced 8,000/2,000 split of the official test images.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ BUDGETS = ("full", "smoke")
 DATASETS = ("mnist", "fashion")
 PROGRESS_MODES = ("bar", "log", "off")
 SMOKE_SAMPLES = 600
+YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
@@ -30,6 +31,11 @@ def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _flag(name: str) -> bool:
+    """A yes/no environment variable in any of the usual spellings; unset or empty means no."""
+    return _choice(name, "0", YES + NO) in YES
+
+
 @dataclass
 class Settings:
     """Run size and data choices shared by every chapter."""
@@ -37,9 +43,7 @@ class Settings:
     budget: str = field(default_factory=lambda: _choice("AELIB_BUDGET", "full", BUDGETS))
     dataset: str = field(default_factory=lambda: _choice("AELIB_DATASET", "mnist", DATASETS))
     progress: str = field(default_factory=lambda: _choice("AELIB_PROGRESS", "bar", PROGRESS_MODES))
-    offline: bool = field(
-        default_factory=lambda: os.environ.get("AELIB_OFFLINE", "0").strip() in ("1", "true", "yes")
-    )
+    offline: bool = field(default_factory=lambda: _flag("AELIB_OFFLINE"))
 
     @property
     def smoke(self) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ctypes
 import math
+import numbers
+import pickle
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -17,6 +19,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from .data import atomic_write
+from .models import check_images, check_int
 from .settings import PROGRESS_MODES, settings
 
 
@@ -30,6 +34,7 @@ def default_device() -> torch.device:
 
 
 _MALLOC_TUNED = False
+_LIBC = None  # glibc, once its malloc is tuned
 
 
 def _reuse_freed_memory() -> None:
@@ -37,10 +42,11 @@ def _reuse_freed_memory() -> None:
 
     Every training step frees and reallocates the same activation buffers. By default glibc
     unmaps large blocks on free, so the next step page-faults them back in: tens of thousands of
-    faults per step for the conv autoencoder, a third of its training time on a CPU. Linux with
-    glibc only; elsewhere (and on failure) nothing changes.
+    faults per step for the conv autoencoder, a third of its training time on a CPU. The setting
+    lasts for the whole process, so :func:`_return_freed_memory` hands the memory back at the end
+    of each ``fit``. Linux with glibc only; elsewhere (and on failure) nothing changes.
     """
-    global _MALLOC_TUNED
+    global _MALLOC_TUNED, _LIBC
     if _MALLOC_TUNED or not sys.platform.startswith("linux"):
         return
     _MALLOC_TUNED = True
@@ -50,8 +56,15 @@ def _reuse_freed_memory() -> None:
         libc.mallopt(m_trim_threshold, 1 << 30)
         if not libc.mallopt(m_mmap_threshold, 1 << 30):  # older glibc caps it at 32 MiB
             libc.mallopt(m_mmap_threshold, 1 << 25)
+        _LIBC = libc
     except (OSError, AttributeError):
         pass
+
+
+def _return_freed_memory() -> None:
+    """Give the memory that malloc keeps for reuse back to the OS (after a run on the CPU)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 @dataclass
@@ -101,15 +114,23 @@ def fit(
     ``x`` (N, C, 28, 28) images in [0, 1]; ``y`` (N,) labels, used by conditional models;
     ``test`` images (or (images, labels)) scored after every epoch; ``corrupt`` maps a batch
     to the model's input while the clean batch stays the target (a denoising autoencoder);
-    ``history`` continues an earlier run's record (Adam starts afresh). Ctrl-C stops after the
-    current batch and keeps the weights; a NaN or infinite loss raises :class:`TrainingDiverged`.
+    ``history`` continues an earlier run's record (Adam starts afresh). Every input is checked
+    before training starts. Ctrl-C stops after the current batch and keeps the weights; a NaN or
+    infinite loss raises :class:`TrainingDiverged`, with the model left at finite weights.
     """
-    if epochs < 0 or batch_size < 1:
-        raise ValueError(f"Need epochs >= 0 and batch_size >= 1, got {epochs} and {batch_size}.")
-    if len(x) == 0:
-        raise ValueError("There are no training images: x is empty.")
-    if y is not None and len(y) != len(x):
-        raise ValueError(f"Got {len(x)} images but {len(y)} labels; pass one label per image.")
+    epochs = check_int(epochs, "epochs", minimum=0)
+    batch_size = check_int(batch_size, "batch_size")
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}.")
+    x_test, y_test = test if isinstance(test, (tuple, list)) else (test, None)
+    _check_split(model, x, y, "x")
+    if x_test is not None:
+        _check_split(model, x_test, y_test, "test")
+    if not _is_finite(model):
+        raise ValueError(
+            "The model's weights contain NaN or infinite values (a diverged run?): build a new "
+            "model, or load a checkpoint saved before it diverged."
+        )
     device = torch.device(device) if device is not None else default_device()
     if device.type == "cpu":
         _reuse_freed_memory()
@@ -120,8 +141,8 @@ def fit(
     if channels_last:
         model.to(memory_format=torch.channels_last)
     x, y = x.to(device), (None if y is None else y.to(device))
-    x_test, y_test = test if isinstance(test, (tuple, list)) else (test, None)
     history = history if history is not None else History()
+    history.interrupted = False
     # The fused kernel updates every parameter in one pass: on a CPU it makes Adam's step
     # several times cheaper than the default per-tensor loop.
     fused = device.type in ("cpu", "cuda")
@@ -136,6 +157,7 @@ def fit(
         for epoch in range(start_epoch, start_epoch + epochs):
             model.train()
             started, total = time.perf_counter(), 0.0
+            at_start = {k: v.detach().clone() for k, v in model.state_dict().items()}
             order = torch.randperm(len(x), generator=generator).to(device)
             for b in range(batches):
                 index = order[b * batch_size : (b + 1) * batch_size]
@@ -145,20 +167,24 @@ def fit(
                 loss = model.loss(inputs, yb, target=None if corrupt is None else xb)
                 value = loss.item()  # the one host sync per batch: checked before the step
                 if not math.isfinite(value):
-                    raise TrainingDiverged(
-                        f"The loss became {value} at epoch {epoch + 1}, batch {b + 1}; "
-                        f"training stopped with the weights of the last finite step. Try a "
-                        f"smaller learning rate (lr={lr:g} now) and check the images lie in [0, 1].",
-                        history,
-                    )
+                    what = f"The loss became {value} at epoch {epoch + 1}, batch {b + 1}"
+                    raise _diverged(model, at_start, epoch, what, lr, history)
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
                 optimiser.step()
                 total += value * len(xb)
                 bar.update(1, epoch, total / min((b + 1) * batch_size, len(x)))
+            if not _is_finite(model):  # the last step made them so, though its loss was finite
+                what = f"The weights became NaN or infinite at the end of epoch {epoch + 1}"
+                raise _diverged(model, at_start, epoch, what, lr, history)
+            test_loss = None if x_test is None else evaluate(model, x_test, y_test)
+            if test_loss is not None and not math.isfinite(test_loss):
+                what = f"The test loss became {test_loss} after epoch {epoch + 1}"
+                raise _diverged(model, at_start, epoch, what, lr, history)
+            # Recorded together, so that an interrupt never leaves the lists of unequal length.
             history.train_loss.append(total / len(x))
-            if x_test is not None:
-                history.test_loss.append(evaluate(model, x_test, y_test))
+            if test_loss is not None:
+                history.test_loss.append(test_loss)
             history.seconds.append(time.perf_counter() - started)
             bar.end_epoch(history)
     except KeyboardInterrupt:
@@ -169,12 +195,44 @@ def fit(
         if channels_last:
             model.to(memory_format=torch.contiguous_format)
         model.eval()
+        if device.type == "cpu":
+            _return_freed_memory()
     return history
+
+
+def _check_split(model: nn.Module, x, y, name: str) -> None:
+    """Raise now, not after an epoch of training, if ``x`` and ``y`` cannot be used."""
+    try:
+        check_images(x, model.channels)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{name}: {err}") from None
+    if y is not None and not isinstance(y, torch.Tensor):
+        raise TypeError(f"The labels of {name} must be a torch.Tensor, got {type(y).__name__}.")
+    if y is not None and len(y) != len(x):
+        raise ValueError(f"Got {len(x)} images but {len(y)} labels in {name}; pass one label per image.")
+
+
+def _is_finite(model: nn.Module) -> bool:
+    return all(bool(p.isfinite().all()) for p in model.parameters())
+
+
+def _diverged(model: nn.Module, at_start: dict, epoch: int, what: str, lr: float, history: History):
+    """The TrainingDiverged to raise, after making sure the model holds finite weights."""
+    if _is_finite(model):
+        kept = "the model keeps the weights of the last step, which are finite"
+    else:
+        model.load_state_dict(at_start)
+        kept = f"the model is back at its weights from the start of epoch {epoch + 1}"
+    return TrainingDiverged(
+        f"{what}; training stopped and {kept}. Try a smaller learning rate (lr={lr:g} now).", history
+    )
 
 
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> float:
     """Mean of ``model.loss`` over a whole data set, in evaluation mode."""
+    if len(x) == 0:
+        raise ValueError("evaluate got no images: pass at least one.")
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
@@ -223,14 +281,51 @@ class _Progress:
 
 
 def save_checkpoint(path: str | Path, model: nn.Module, history: History | None = None) -> None:
-    """Save the model's weights and (optionally) its training history to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"model": model.state_dict(), "history": asdict(history or History())}, path)
+    """Save the model's weights and (optionally) its training history to ``path``.
+
+    The file is replaced in one step once fully written: an error or a kill during the save
+    leaves the previous checkpoint at ``path`` as it was.
+    """
+    with atomic_write(Path(path)) as file:
+        torch.save({"model": model.state_dict(), "history": asdict(history or History())}, file)
 
 
 def load_checkpoint(path: str | Path, model: nn.Module) -> History:
-    """Load weights saved by :func:`save_checkpoint` into ``model``; return the saved history."""
-    state = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
-    model.load_state_dict(state["model"])
-    return History(**state["history"])
+    """Load weights saved by :func:`save_checkpoint` (or a plain ``state_dict``) into ``model``;
+    return the saved history. On any error the model is left unchanged."""
+    path = Path(path)
+    try:
+        state = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
+    except FileNotFoundError:
+        raise
+    # A damaged file makes torch raise any of these.
+    except (OSError, EOFError, RuntimeError, ValueError, LookupError, pickle.UnpicklingError) as err:
+        first = str(err).splitlines()[0].split(". ")[0] if str(err) else "no details"
+        reason = "the file is empty" if path.stat().st_size == 0 else f"{type(err).__name__}: {first}"
+        raise ValueError(
+            f"{path} is not a readable checkpoint ({reason}). It may be truncated or not a file "
+            "written by save_checkpoint: save the model again."
+        ) from None
+    weights = state.get("model", state) if isinstance(state, dict) else None
+    if not isinstance(weights, dict) or not all(isinstance(v, torch.Tensor) for v in weights.values()):
+        raise ValueError(f"{path} holds no model weights: save it with save_checkpoint(path, model).")
+    _check_architecture(path, weights, model.state_dict())
+    model.load_state_dict(weights)
+    return History(**state.get("history", {}))
+
+
+def _check_architecture(path: Path, saved: dict, expected: dict) -> None:
+    """Raise, naming the differing weights' shapes, unless ``saved`` fits the model exactly."""
+    def shape(weights, key):
+        return tuple(weights[key].shape) if key in weights else "absent"
+
+    keys = [*expected, *(k for k in saved if k not in expected)]
+    differ = [f"{k}: checkpoint {shape(saved, k)}, model {shape(expected, k)}"
+              for k in keys if shape(saved, k) != shape(expected, k)]
+    if differ:
+        more = f"\n  ... and {len(differ) - 8} more" if len(differ) > 8 else ""
+        raise ValueError(
+            f"{path} holds the weights of another architecture; the model was left unchanged.\n  "
+            + "\n  ".join(differ[:8]) + more + "\nBuild the model the checkpoint was saved from "
+            "(same class, channels, embedding_dim and hidden sizes), then load it."
+        )

@@ -11,6 +11,9 @@ with a Bernoulli decoder, so -log p(x | z) is the binary cross-entropy summed ov
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -20,8 +23,11 @@ from .models import (
     AutoencoderBase,
     Decoder,
     Encoder,
+    check_channels,
     check_embedding_dim,
+    check_hidden,
     check_images,
+    check_int,
     mlp,
 )
 
@@ -58,18 +64,28 @@ class VAE(AutoencoderBase):
         beta: float = 1.0,
     ):
         super().__init__()
-        check_embedding_dim(embedding_dim)
-        if beta < 0:
-            raise ValueError(f"beta weights the KL term and must be >= 0, got {beta}.")
         self.encoder, self.decoder = encoder, decoder
-        self.embedding_dim, self.channels, self.beta = embedding_dim, channels, beta
+        self.embedding_dim, self.channels = check_embedding_dim(embedding_dim), check_channels(channels)
+        self.beta = beta
+
+    @property
+    def beta(self) -> float:
+        """The weight of the KL term; checked whenever it is set."""
+        return self._beta
+
+    @beta.setter
+    def beta(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:
+            raise ValueError(f"beta weights the KL term and must be a finite number >= 0, got {value!r}.")
+        self._beta = float(value)
 
     @classmethod
     def mlp(
         cls, embedding_dim: int = 20, hidden: tuple[int, ...] = (400,), channels: int = 1, beta: float = 1.0
     ) -> VAE:
         """Fully connected: 784 -> hidden -> (mu, logvar) and embedding_dim -> hidden -> 784."""
-        check_embedding_dim(embedding_dim)
+        embedding_dim, channels = check_embedding_dim(embedding_dim), check_channels(channels)
+        hidden = check_hidden(hidden)
         sizes = [channels * IMAGE_SIZE * IMAGE_SIZE, *hidden]
         encoder = nn.Sequential(nn.Flatten(), mlp([*sizes, 2 * embedding_dim]))
         decoder = nn.Sequential(
@@ -126,7 +142,8 @@ class ConditionalVAE(VAE):
     def __init__(
         self, embedding_dim: int = 2, n_classes: int = 10, hidden: tuple[int, ...] = (400,), beta: float = 1.0
     ):
-        check_embedding_dim(embedding_dim)
+        embedding_dim, hidden = check_embedding_dim(embedding_dim), check_hidden(hidden)
+        n_classes = check_int(n_classes, "n_classes", meaning=" (the number of classes)")
         pixels = IMAGE_SIZE * IMAGE_SIZE
         encoder = mlp([pixels + n_classes, *hidden, 2 * embedding_dim])
         decoder = nn.Sequential(
@@ -138,8 +155,22 @@ class ConditionalVAE(VAE):
     def _one_hot(self, y: torch.Tensor | None, n: int) -> torch.Tensor:
         if y is None:
             raise ValueError("A ConditionalVAE needs the labels too: pass y, shape (N,), of class indices.")
+        if not isinstance(y, torch.Tensor):
+            raise TypeError(f"Labels must be a torch.Tensor, got {type(y).__name__}: pass torch.as_tensor(y).")
+        if y.dim() == 2 and y.shape[1] == self.n_classes:
+            raise ValueError(f"Got one-hot labels of shape {tuple(y.shape)}: pass class indices, y.argmax(1).")
+        if y.dim() != 1:
+            raise ValueError(f"Expected labels of shape (N,), got {tuple(y.shape)}: pass y.flatten().")
+        if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
+            raise ValueError(f"Labels must be integer class indices, got {y.dtype}: pass y.round().long().")
         if len(y) != n:
             raise ValueError(f"Got {n} inputs but {len(y)} labels; pass one label per input.")
+        low, high = (int(v) for v in torch.aminmax(y))
+        if low < 0 or high >= self.n_classes:
+            raise ValueError(
+                f"Labels must lie in 0..{self.n_classes - 1} for a model of n_classes={self.n_classes}, "
+                f"got labels from {low} to {high}."
+            )
         return F.one_hot(y.long(), self.n_classes).float()
 
     def _encoder_input(self, x, y):

@@ -330,8 +330,8 @@ plt.show()
 # - A **non-linear autoencoder**, `MLPAutoencoder(k)`: 784 → 512 → 128 → $k$ and back, with
 #   ReLU between layers and a sigmoid on the output.
 #
-# Two training details matter for the linear autoencoder, and neither changes what it converges
-# to, only how fast. We start it from weights near zero: from there the directions of largest
+# Two training details matter for the linear autoencoder, and neither changes the subspace it
+# converges to, only how fast it gets there. We start it from weights near zero: from there the directions of largest
 # variance grow fastest, much as in the power method for eigenvectors, instead of a random
 # subspace having to rotate into place. And we train it with a large learning rate first, then
 # smaller ones to let it settle.
@@ -400,12 +400,13 @@ plt.show()
 # Read the figure and the table together. The linear autoencoder's circles sit on PCA's line: a
 # network with no non-linearity, trained by gradient descent, ends up with PCA's reconstruction
 # error. The non-linear autoencoder is well below both for small codes, because a curved map can
-# pack more about an image into two or four numbers than any flat projection. As $k$ grows the
-# gap narrows: compare the two at $k = 32$ in the table. With this chapter's short training the
-# non-linear autoencoder's lead there is small or gone, while PCA keeps improving with every
-# component; more data and more training move the network ahead again (exercise 2). Hinton and
-# Salakhutdinov {cite}`hinton2006` drew the same picture with deep autoencoders trained far
-# longer, whose codes beat PCA's clearly.
+# pack more about an image into two or four numbers than any flat projection. The ratio of PCA's
+# error to the network's first rises with $k$, peaks at a middle code size and then falls:
+# compare the two at $k = 32$ in the table. With this chapter's short training the non-linear
+# autoencoder's lead there is small or gone, while PCA keeps improving with every component;
+# more data and more training widen the network's lead (exercise 2). Hinton and Salakhutdinov
+# {cite}`hinton2006`, with a deep 784-1000-500-250-30 autoencoder pretrained layer by layer and
+# then fine-tuned, reached a far lower error than 30-component PCA on MNIST.
 
 # %% tags=["hide-cell"]
 off_the_line = max(abs(linear_mse[k] / pca_mse[k] - 1) for k in code_sizes)
@@ -413,7 +414,8 @@ claim(off_the_line < 0.02, "the linear autoencoder ends up with PCA's error (wit
       largest_relative_gap=off_the_line)
 claim(advantage[2] > 1.2 and advantage[4] > 1.2, "the non-linear autoencoder is well below PCA for small codes",
       k2=advantage[2], k4=advantage[4])
-claim(advantage[2] > advantage[32], "the gap narrows as k grows", k2=advantage[2], k32=advantage[32])
+claim(max(advantage.values()) > advantage[2] and advantage[32] < advantage[16],
+      "the ratio rises to a peak at a middle code size, then falls", **{f"k{k}": a for k, a in advantage.items()})
 claim(advantage[32] < 1.2, "with this short training the lead at k = 32 is small or gone", k32=advantage[32])
 
 # %% [markdown]
@@ -425,7 +427,9 @@ claim(advantage[32] < 1.2, "with this short training the lead at k = 32 is small
 # conditions: the data's covariance matrix has full rank and distinct eigenvalues (what the
 # subspace needs is $\lambda_k > \lambda_{k+1}$: with a tie at the cut, many subspaces are equally
 # good). Pixels that never change break the first condition, but only in directions of zero
-# variance, which no good solution uses. It does *not* learn
+# variance, which no good solution uses. The paper treats networks without bias terms, so its
+# subspace is that of the matrix $\sum_i x_i x_i^\top$ of the data as given; with the biases of our
+# model (or on centred data) that becomes the covariance matrix, and the subspace is PCA's. It does *not* learn
 # the components themselves: for any invertible $k \times k$ matrix $A$, the weights $W_d A$ and
 # $A^{-1} W_e$ give the same reconstructions, so nothing pushes the decoder's columns to be
 # orthonormal, or ordered by variance.
@@ -477,7 +481,6 @@ axes[0].minorticks_off()
 axes[1].legend(frameon=False, loc="lower right")
 plt.show()
 
-# %% [markdown]
 # %% tags=["hide-cell"]
 for k, median in medians.items():
     claim(median["linear autoencoder vs PCA"] < 1, f"most of the linear autoencoder's angles are below a degree (k = {k})",
@@ -623,18 +626,22 @@ claim(seconds_eigh < seconds_svd, "the covariance route is the quicker of the tw
 #     largest[name] = principal_angles(decoder_directions(model), Vt[:8]).max().item()
 #     error[name] = reconstruction_mse(model, x_test)
 #     print(f"{name}: largest angle {largest[name]:.1f}°, test MSE {error[name]:.5f}")
-# claim(max(largest.values()) < 5, "from either start the schedule reaches PCA's subspace", **largest)
-# claim(abs(error["default start"] / error["small start"] - 1) < 1e-3, "the two test errors agree",
-#       **error)
+# claim(largest["default start"] >= largest["small start"], "the small start ends at least as close",
+#       **largest)
+# error_gap = abs(error["default start"] / error["small start"] - 1)
+# angle_gap = largest["default start"] / largest["small start"] - 1
+# claim(error_gap < 0.01 and error_gap < angle_gap, "the test errors differ much less than the angles",
+#       relative_error_gap=error_gap, relative_angle_gap=angle_gap)
 # ```
 #
-# With the default initialisation the decoder starts as a random 8-dimensional subspace, almost
-# at right angles to PCA's, and has to rotate into place. With this schedule it gets there: its
-# largest angle ends within a few degrees of PCA's subspace, like the small start's, and the two
-# test errors agree to the fifth decimal. Both runs head for the same minimum, as Baldi and
-# Hornik's theorem says they must. The small start pays off in shorter runs: the rotation is
-# slowest for directions whose variances are close, and a direction that barely changes the
-# error is exactly one gradient descent is slow to fix (try one epoch per stage).
+# With the default initialisation the decoder starts as a random 8-dimensional subspace, far
+# from PCA's, and has to rotate into place; the rotation is slowest for directions whose
+# variances are close. Whether this schedule finishes it depends on the data: on MNIST both
+# starts end within a few degrees of PCA's subspace, while on Fashion-MNIST the default start
+# keeps an angle of tens of degrees. Either way the small start ends at least as close, and the
+# test errors differ much less than the angles: a direction that barely changes the error is
+# exactly one gradient descent is slow to fix. Both runs head for the same subspace, as Baldi and
+# Hornik's theorem says they must; only the speed differs.
 #
 # </details>
 
@@ -658,14 +665,17 @@ claim(seconds_eigh < seconds_svd, "the covariance route is the quicker of the tw
 # print(f"non-linear AE, {len(more):,} images: {bigger_mse:.4f}")
 # print(f"non-linear AE, {len(x_train):,} images: {nonlinear_mse[32]:.4f}; PCA: {pca_mse[32]:.4f}")
 # if len(more) > len(x_train):  # data sets with more than the chapter's training images
+#     claim(bigger_mse < nonlinear_mse[32], "twice the images lower the network's error",
+#           twice_the_images=bigger_mse, chapter=nonlinear_mse[32])
 #     claim(bigger_mse < pca_mse[32], "with twice the images the autoencoder ends below PCA at k = 32",
 #           autoencoder=bigger_mse, pca=pca_mse[32])
 #     claim(pca_mse[32] / bigger_mse < advantage[2], "by a smaller margin than at k = 2",
 #           at_32=pca_mse[32] / bigger_mse, at_2=advantage[2])
 # ```
 #
-# On Fashion-MNIST the autoencoder trained this way ends below PCA's error at $k = 32$, by a
-# much smaller margin than at $k = 2$. (Offline, MNIST has only 8,000 training images, so there
+# With 20,000 images (Fashion-MNIST, or MNIST with its full training set) the autoencoder trained
+# this way has a lower error than with the chapter's images, and ends below PCA's at $k = 32$, by
+# a smaller margin than at $k = 2$. (Offline, MNIST has only 8,000 training images, so there
 # this repeats the chapter's run and checks nothing new; try more epochs instead.) A network has capacity to spare at
 # this code size, and more images and more optimisation steps let it use it, while PCA's answer
 # hardly moves with more data: it is already the best linear one. A comparison between a trained

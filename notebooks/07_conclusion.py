@@ -153,9 +153,9 @@ claim(abs(svd_mse_test / pca_mse - 1) < 0.05, "on the test images the truncated 
 # average image, while PCA gets the mean for free, and with 16 directions that costs little.
 # Read the VAE's row with care: it was trained on a different loss, a cross-entropy plus a KL
 # term that trades reconstruction for an orderly code (chapter 5), with a network of a different
-# shape, and its error can come out above or below the autoencoder's (compare the two rows); at
-# this budget a VAE's reconstructions from the posterior mean are no worse than a plain
-# autoencoder's by necessity. What it offers beyond reconstruction is the next section.
+# shape, and its error can come out above or below the autoencoder's (compare the two rows): a
+# VAE's reconstructions from the posterior mean are not necessarily worse than a plain
+# autoencoder's. What it offers beyond reconstruction is the next section.
 
 # %% [markdown]
 # ## What each can generate
@@ -164,7 +164,7 @@ claim(abs(svd_mse_test / pca_mse - 1) < 0.05, "on the test images the truncated 
 # the random codes should come from. The VAE was trained so that its codes follow the prior
 # $\mathcal{N}(0, I)$, so we sample that. The others have no distribution over codes, so we fit
 # one after the fact: a Gaussian with the mean and covariance of their training codes (for PCA
-# this is essentially the probabilistic PCA of Tipping and Bishop, without its pixel noise).
+# this is the zero-noise limit of the probabilistic PCA of Tipping and Bishop).
 # Every image shown is a decoder's output for a code, for the VAE the decoder's mean
 # $\mathbb{E}[x \mid z]$ rather than a draw from $p(x \mid z)$, which would be binary speckle.
 
@@ -189,10 +189,10 @@ plt.show()
 
 # %% [markdown]
 # The linear methods can only add and subtract their components, so their samples are blurry
-# superpositions, with negative pixel values clipped away. The non-linear decoders do better,
-# and the autoencoder with its fitted Gaussian is a real generator: with 16 numbers its codes fill
-# a region that a Gaussian describes well enough, and a plain autoencoder with a density fitted
-# after training can sample about as well as a VAE {cite}`ghosh2020`. So the VAE's row need not
+# superpositions, with negative pixel values clipped away. The autoencoder with its fitted
+# Gaussian is a real generator (in the book's MNIST run most of its samples are recognisable
+# digits), and regularised deterministic autoencoders with a density fitted after training have
+# been shown to sample as well as a VAE {cite}`ghosh2020`. So the VAE's row need not
 # be the better one: its samples come from the model it was trained as, a 16-number code needs
 # more training than this chapter gives it, and where its prior puts codes that no training image
 # uses, the samples come out faint or malformed. What sets the VAE apart is not the look of its samples but what
@@ -209,7 +209,7 @@ plt.show()
 # | invertible | no (for $k$ below the pixel count, information is lost) | no | no | no |
 # | non-linear | no | no | yes | yes |
 # | fitted by | closed form: SVD of the centred data | closed form: SVD of the raw data | gradient descent on MSE | gradient descent on the negative ELBO |
-# | unique solution | yes, up to signs (when variances differ) | yes, up to signs | no: depends on the seed; any invertible transform of the code fits as well | no |
+# | unique solution | yes, up to signs (when variances differ) | yes, up to signs (when singular values differ) | no: depends on the seed; any invertible transform of the code fits as well | no |
 # | ordered, orthogonal axes | yes, by explained variance | yes, by singular value | no | no |
 # | probabilistic | no (probabilistic PCA adds it) | no | no | yes: a bound on $\log p(x)$ |
 # | generates new images | only with a distribution added | only with a distribution added | with a density fitted to its codes afterwards | yes: decode $z \sim \mathcal{N}(0, I)$ |
@@ -244,8 +244,8 @@ plt.show()
 # ## The course in review
 #
 # 1. **Generative and discriminative models.** A discriminative model learns $p(y \mid x)$; a
-#    generative one learns $p(x, y)$ or $p(x)$, can sample new inputs, and becomes a classifier
-#    through Bayes' rule.
+#    generative one learns $p(x, y)$, or $p(x)$ when there are no labels, can sample new inputs,
+#    and, when it models $p(x \mid y)\, p(y)$, becomes a classifier through Bayes' rule.
 # 2. **What an autoencoder is.** An encoder compresses an image into a code, a decoder rebuilds it,
 #    and both are trained together on reconstruction error; the reference convolutional
 #    architecture, traced shape by shape.
@@ -253,8 +253,9 @@ plt.show()
 #    be plotted, measured with k-NN accuracy, and decoded as a map, with gaps and odd shapes
 #    between the clusters.
 # 4. **Autoencoders, PCA and SVD.** PCA through the covariance or through the SVD of the centred
-#    data gives the same components; a linear autoencoder finds PCA's subspace
-#    {cite}`baldi1989`; a non-linear one reconstructs better at the same code size.
+#    data gives the same components; a linear autoencoder with biases, trained on squared error,
+#    has PCA's subspace at every minimum {cite}`baldi1989`; a non-linear one reconstructs better
+#    at small code sizes.
 # 5. **The variational autoencoder.** A plain autoencoder generates only with a density fitted to
 #    its codes afterwards; the VAE's probabilistic encoder, the reparameterisation trick and the
 #    ELBO build the density into training and give a bound on the likelihood.
@@ -272,8 +273,8 @@ plt.show()
 # better codes than PCA. Vincent and co-authors {cite}`vincent2008` introduced denoising
 # autoencoders. The VAE was published independently by Kingma and Welling {cite}`kingma2014` and
 # by Rezende, Mohamed and Wierstra {cite}`rezende2014`; Higgins and co-authors
-# {cite}`higgins2017` weighted its KL term (the beta-VAE), and Sohn, Lee and Yan {cite}`sohn2015`
-# conditioned it. The data sets are MNIST {cite}`lecun1998` and Fashion-MNIST {cite}`xiao2017`;
+# {cite}`higgins2017` weighted its KL term (the beta-VAE), and Kingma and co-authors
+# {cite}`kingma2014semi` and Sohn, Lee and Yan {cite}`sohn2015` conditioned it. The data sets are MNIST {cite}`lecun1998` and Fashion-MNIST {cite}`xiao2017`;
 # Ng and Jordan {cite}`ng2001` compared generative and discriminative classifiers.
 #
 # **Where the ideas lead.**
@@ -405,8 +406,9 @@ plt.show()
 # %% [markdown]
 # ## Summary
 #
-# - PCA and the truncated SVD are linear, closed-form and unique: one matrix factorisation fits
-#   them, where a network needs many epochs of training (the cost table above measured both).
+# - PCA and the truncated SVD are linear, closed-form and unique (up to signs, when the variances
+#   differ): one matrix factorisation fits them, where a network needs many epochs of training
+#   (the cost table above measured both).
 #   PCA centres the data first; the uncentred SVD spends part of its directions on the mean.
 # - Autoencoders are non-linear and, trained long enough, reconstruct better at the same code
 #   size, at the price of training time and a solution that depends on the seed. With a density

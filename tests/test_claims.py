@@ -15,14 +15,16 @@ def budget(monkeypatch):
 
 def test_a_true_claim_prints_the_statement_and_its_numbers(budget, capsys):
     budget("full")
-    claim(0.01 < 0.02, "the autoencoder beats PCA", autoencoder=0.01, pca=torch.tensor(0.02))
+    autoencoder, pca = 0.01, torch.tensor(0.02)
+    claim(autoencoder < pca, "the autoencoder beats PCA", autoencoder=autoencoder, pca=pca)
     assert capsys.readouterr().out == "checked: the autoencoder beats PCA (autoencoder = 0.01, pca = 0.02)\n"
 
 
 def test_a_false_claim_fails_a_full_budget_run_quoting_statement_and_numbers(budget):
     budget("full")
     with pytest.raises(ClaimFailed, match=r"'KL falls as beta grows'.*kl_small_beta = 3\.5, kl_large_beta = 4"):
-        claim(3.5 > 4, "KL falls as beta grows", kl_small_beta=3.5, kl_large_beta=4)
+        small_beta, large_beta = 3.5, 4
+        claim(small_beta > large_beta, "KL falls as beta grows", kl_small_beta=small_beta, kl_large_beta=large_beta)
 
 
 def test_a_false_claim_only_warns_in_a_smoke_run(budget, capsys):

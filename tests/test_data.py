@@ -1,16 +1,13 @@
 import gzip
 import shutil
 import struct
-import urllib.request
 
 import numpy as np
 import pytest
 import torch
 
 from aelib import DataError, load_dataset, read_idx
-from aelib.data import SOURCES, default_data_dir
-
-MNIST = SOURCES["mnist"]
+from aelib.data import default_data_dir
 
 
 def write_idx(path, array, compress=True):
@@ -88,36 +85,6 @@ def test_offline_refuses_a_corrupted_file(tmp_path, real_mnist_files):
         load_dataset("mnist", data_dir=tmp_path, offline=True)
 
 
-@pytest.fixture
-def fake_mirror(monkeypatch, real_mnist_files):
-    """Serve the real files we have in place of the network; count what is fetched."""
-    fetched = []
-
-    def urlretrieve(url, filename):
-        name = url.rsplit("/", 1)[-1]
-        fetched.append(name)
-        if name not in real_mnist_files:
-            raise urllib.error.URLError("no network")
-        shutil.copy(real_mnist_files[name], filename)
-
-    monkeypatch.setattr(urllib.request, "urlretrieve", urlretrieve)
-    return fetched
-
-
-def test_online_downloads_only_missing_files_and_replaces_a_corrupted_one(tmp_path, real_mnist_files, fake_mirror):
-    raw = tmp_path / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    shutil.copy(real_mnist_files["t10k-images-idx3-ubyte.gz"], raw)
-    (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(b"corrupted")
-    with pytest.raises(DataError, match="Could not download train-images-idx3-ubyte.gz"):
-        load_dataset("mnist", data_dir=tmp_path, offline=False)
-    mirrors = len(MNIST.mirrors)
-    assert sorted(set(fake_mirror)) == ["t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
-    assert fake_mirror.count("train-images-idx3-ubyte.gz") == mirrors  # every mirror was tried
-    assert read_idx(raw / "t10k-labels-idx1-ubyte.gz").shape == (10_000,)  # replaced by a good copy
-    assert not (raw / "train-images-idx3-ubyte.part").exists()
-
-
 def test_fashion_mnist_is_found_where_debian_installs_it(tmp_path):
     data = load_dataset("fashion", data_dir=tmp_path, offline=True, train_size=100)
     assert data.x_train.shape == (100, 1, 28, 28) and data.x_test.shape == (10_000, 1, 28, 28)
@@ -127,3 +94,42 @@ def test_fashion_mnist_is_found_where_debian_installs_it(tmp_path):
 def test_unknown_data_set_name_lists_the_choices():
     with pytest.raises(ValueError, match="mnist, fashion"):
         load_dataset("cifar")
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"\x00\x00\x08\x03\x00", "ends inside its IDX header"),
+        (struct.pack(">HBB3I", 0, 8, 3, 2**32 - 1, 2**32 - 1, 2**32 - 1), "promises 79,228,162,"),
+    ],
+    ids=["5 bytes", "absurd sizes"],
+)
+def test_read_idx_explains_a_short_file_and_a_header_that_promises_too_much(tmp_path, content, words):
+    (tmp_path / "x.idx").write_bytes(content)
+    with pytest.raises(DataError, match=words):
+        read_idx(tmp_path / "x.idx")
+
+
+def test_a_folder_where_a_file_should_be_is_reported_with_every_other_problem(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    (raw / "t10k-images-idx3-ubyte.gz").mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(b"corrupted")
+    with pytest.raises(DataError) as info:
+        load_dataset("mnist", data_dir=tmp_path, offline=True)
+    message = str(info.value)
+    assert f"Cannot read {raw / 't10k-images-idx3-ubyte.gz'}" in message
+    assert "t10k-labels-idx1-ubyte.gz is corrupted" in message
+
+
+def test_a_data_dir_that_is_a_file_is_a_data_error_naming_it(tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    with pytest.raises(DataError, match="is a file") as info:
+        load_dataset("mnist", data_dir=tmp_path / "data", offline=False)
+    assert str(tmp_path / "data") in str(info.value) and "AELIB_DATA_DIR" in str(info.value)
+
+
+@pytest.mark.parametrize("sizes", [{"train_size": -1}, {"test_size": 0}, {"train_size": 2.5}])
+def test_sizes_must_be_positive_integers(tmp_path, sizes):
+    name = next(iter(sizes))
+    with pytest.raises(ValueError, match=f"{name} must be an integer >= 1"):
+        load_dataset("mnist", data_dir=tmp_path, offline=True, **sizes)

@@ -79,3 +79,44 @@ def test_class_names_cannot_break_out_of_the_page():
     assert "<li>" in html and "<b>" not in html.split("<script")[0]  # names show as text
     payload = html.split('class="aelib-explorer-data">')[1].split("</script>")[0]
     assert json.loads(payload)["classes"] == ["</script>", "<b>"]
+
+
+def test_a_class_name_that_opens_a_comment_cannot_swallow_the_page():
+    model = aelib.MLPAutoencoder(2, hidden=(8,))
+    names = ["<!--<script>", "</script><b>"]
+    html = latent_explorer(model, torch.zeros(2, 2), torch.tensor([0, 1]), names)._repr_html_()
+    payload = html.split('class="aelib-explorer-data">')[1].split("</script>")[0]
+    assert "<" not in payload
+    assert json.loads(payload)["classes"] == names
+
+
+@pytest.mark.parametrize(
+    "codes, options, words",
+    [
+        (torch.tensor([[0.0, 1.0], [float("nan"), 0.0]]), {}, "1 of the 2 codes are NaN or infinite"),
+        (torch.tensor([[0.0, 1.0], [float("inf"), 0.0]]), {}, "NaN or infinite"),
+        (torch.zeros(2, 2), {"extent": (-1, float("inf"), -1, 1)}, "extent must be 4 finite numbers"),
+        (torch.zeros(2, 2), {"extent": (1, -1, -1, 1)}, "each min below its max"),
+    ],
+    ids=["NaN code", "infinite code", "infinite extent", "reversed extent"],
+)
+def test_non_finite_codes_or_extents_are_refused_before_they_reach_the_page(codes, options, words):
+    model = aelib.MLPAutoencoder(2, hidden=(8,))
+    with pytest.raises(ValueError, match=words):
+        latent_explorer(model, codes, torch.tensor([0, 1]), DIGITS, **options)
+
+
+def test_nan_decoder_weights_and_labels_beyond_the_classes_are_refused():
+    model = aelib.MLPAutoencoder(2, hidden=(8,))
+    with pytest.raises(ValueError, match="from 0 to 10"):
+        latent_explorer(model, torch.zeros(2, 2), torch.tensor([0, 10]), DIGITS)
+    with torch.no_grad():
+        model.decoder[0][0].weight[0, 0] = float("nan")
+    with pytest.raises(ValueError, match="NaN or infinite values"):
+        latent_explorer(model, torch.zeros(2, 2), torch.tensor([0, 1]), DIGITS)
+
+
+def test_save_creates_missing_folders(tmp_path):
+    path = _explorer(aelib.MLPAutoencoder(2, hidden=(8,))).save(tmp_path / "new" / "folder" / "page.html")
+    assert path.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert [p.name for p in path.parent.iterdir()] == ["page.html"]

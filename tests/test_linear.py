@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from sklearn.decomposition import PCA as SklearnPCA
@@ -26,12 +27,28 @@ def test_pca_reconstruction_error_falls_with_k_and_vanishes_with_every_component
 
 
 def test_pca_rejects_bad_requests():
-    with pytest.raises(ValueError, match="positive integer"):
-        PCA(0)
+    for bad in (0, True, 2.0):
+        with pytest.raises(ValueError, match="n_components must be an integer >= 1"):
+            PCA(bad)
+    assert PCA(np.int64(2)).fit(torch.rand(5, 10)).components.shape == (2, 10)
     with pytest.raises(ValueError, match="at most 5"):
         PCA(6).fit(torch.rand(5, 10))
     with pytest.raises(RuntimeError, match="fit"):
         PCA(2).embed(torch.rand(3, 10))
+
+
+@pytest.mark.parametrize(
+    "x, words",
+    [
+        (torch.rand(1, 10), "at least 2 samples"),
+        (torch.full((6, 10), 0.3), "All 6 samples are identical"),
+        (torch.rand(6, 10).index_put_((torch.tensor([2]),), torch.tensor(float("nan"))), "NaN"),
+    ],
+    ids=["one sample", "constant", "NaN"],
+)
+def test_pca_refuses_data_without_a_variance_instead_of_returning_nan(x, words):
+    with pytest.raises(ValueError, match=words):
+        PCA(1).fit(x)
 
 
 def test_principal_angles_are_zero_for_one_subspace_and_90_for_orthogonal_ones():

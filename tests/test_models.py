@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 import torch
 
-from aelib import Autoencoder, Decoder, Encoder, MLPAutoencoder
+from aelib import VAE, Autoencoder, Decoder, Encoder, MLPAutoencoder
 
 
 def shapes_through(layers, x):
@@ -61,6 +62,10 @@ def test_embed_and_reconstruct_batch_and_return_cpu_tensors():
         (torch.rand(2, 28, 28), "unsqueeze"),
         (torch.randint(0, 256, (2, 1, 28, 28), dtype=torch.uint8), "x.float() / 255"),
         (torch.rand(2, 1, 28, 28) * 255, "divide 0..255 images by 255"),
+        (torch.rand(2, 1, 28, 28).index_put_((torch.tensor([1]),), torch.tensor(float("nan"))), "NaN"),
+        (torch.rand(2, 1, 28, 28).double(), "float64 images; the models compute in float32: pass x.float()"),
+        (torch.rand(2, 1, 28, 28).half(), "float16 images"),
+        (torch.rand(0, 1, 28, 28), "Got no images"),
     ],
 )
 def test_bad_images_get_an_error_that_says_what_to_pass(images, message):
@@ -68,10 +73,41 @@ def test_bad_images_get_an_error_that_says_what_to_pass(images, message):
         Autoencoder(1, 4).encode(images)
 
 
-@pytest.mark.parametrize("embedding_dim", [0, -3, 2.5])
+@pytest.mark.parametrize("embedding_dim", [0, -3, 2.5, True])
 def test_non_positive_or_fractional_embedding_dim_is_rejected(embedding_dim):
-    with pytest.raises(ValueError, match="embedding_dim must be a positive integer"):
+    with pytest.raises(ValueError, match="embedding_dim must be an integer >= 1"):
         Autoencoder(1, embedding_dim)
+
+
+@pytest.mark.parametrize("build", [Autoencoder, MLPAutoencoder, VAE.mlp, VAE.conv], ids=lambda b: b.__qualname__)
+@pytest.mark.parametrize("channels", [True, 0, -1, 1.0])
+def test_every_model_rejects_channels_that_are_not_a_positive_integer(build, channels):
+    with pytest.raises(ValueError, match="channels must be an integer >= 1"):
+        build(channels=channels)
+
+
+@pytest.mark.parametrize("build", [MLPAutoencoder, VAE.mlp], ids=lambda b: b.__qualname__)
+def test_hidden_sizes_must_be_a_tuple_of_positive_integers(build):
+    with pytest.raises(ValueError, match="every hidden layer size must be an integer >= 1, got 0"):
+        build(hidden=(0,))
+    with pytest.raises(TypeError, match=r"write \(512,\) for one layer"):
+        build(hidden=512)
+
+
+def test_numpy_integers_are_accepted_as_sizes():
+    model = MLPAutoencoder(np.int64(3), hidden=(np.int32(8),), channels=np.int64(1))
+    assert model.embedding_dim == 3 and type(model.embedding_dim) is int
+    assert model.encode(torch.rand(2, 1, 28, 28)).shape == (2, 3)
+
+
+def test_an_empty_batch_is_an_error_not_a_nan_loss():
+    model = MLPAutoencoder(2, hidden=(8,))
+    with pytest.raises(ValueError, match="Got no images"):
+        model.loss(torch.rand(0, 1, 28, 28))
+    with pytest.raises(ValueError, match="Got no inputs"):
+        model.embed(torch.rand(0, 1, 28, 28))
+    with pytest.raises(ValueError, match="N >= 1"):
+        model.decode(torch.zeros(0, 2))
 
 
 def test_decode_rejects_codes_of_the_wrong_size():

@@ -27,3 +27,18 @@ def test_invalid_settings_name_the_variable_and_the_choices(monkeypatch, name, v
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=f"{name}='{value}' is not valid: use one of"):
         Settings()
+
+
+@pytest.mark.parametrize("value, offline", [
+    ("1", True), ("True", True), ("TRUE", True), ("Yes", True), ("on", True), (" yes ", True),
+    ("0", False), ("false", False), ("No", False), ("OFF", False), ("", False),
+])
+def test_offline_accepts_the_usual_spellings_of_yes_and_no(monkeypatch, value, offline):
+    monkeypatch.setenv("AELIB_OFFLINE", value)
+    assert Settings().offline is offline
+
+
+def test_offline_rejects_anything_else_and_lists_the_choices(monkeypatch):
+    monkeypatch.setenv("AELIB_OFFLINE", "maybe")
+    with pytest.raises(ValueError, match="AELIB_OFFLINE='maybe' is not valid: use one of 1, true, yes, on, 0"):
+        Settings()

@@ -1,9 +1,12 @@
+import numpy as np
 import pytest
 import torch
 
+import aelib.train
 from aelib import (
     VAE,
     Autoencoder,
+    History,
     MLPAutoencoder,
     TrainingDiverged,
     evaluate,
@@ -11,6 +14,26 @@ from aelib import (
     load_checkpoint,
     save_checkpoint,
 )
+
+
+def weights(model):
+    return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+def same(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def counting(model):
+    """Count the calls of ``model.loss``: zero means nothing was trained."""
+    original, calls = model.loss, []
+
+    def loss(*args, **kwargs):
+        calls.append(model.training)
+        return original(*args, **kwargs)
+
+    model.loss = loss
+    return calls
 
 
 def test_training_reduces_the_loss_on_real_data(mnist):
@@ -57,10 +80,78 @@ def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_finite_weights()
     before = {k: v.clone() for k, v in model.state_dict().items()}
     original = model.loss
     model.loss = lambda *a, **k: original(*a, **k) * float("nan")
-    with pytest.raises(TrainingDiverged, match="smaller learning rate") as info:
+    with pytest.raises(TrainingDiverged, match="keeps the weights of the last step.*smaller learning rate") as info:
         fit(model, x, epochs=2, batch_size=32, progress="off")
     assert info.value.history.epochs == 0
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+@pytest.mark.parametrize("poisoned_batch", [3, 4], ids=["mid-epoch", "last batch"])
+def test_when_a_step_makes_the_weights_nan_the_model_is_back_at_the_start_of_the_epoch(poisoned_batch):
+    model = MLPAutoencoder(4, hidden=(16,))
+    x = torch.rand(64, 1, 28, 28)
+    original, calls, at_epoch_2 = model.loss, [], {}
+    first = next(model.parameters())
+
+    def poisoned(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # 2 batches per epoch: the first batch of epoch 2
+            at_epoch_2.update(weights(model))
+        if len(calls) == poisoned_batch:  # a finite loss with a NaN gradient: the step makes NaN weights
+            return original(*args, **kwargs) + torch.sqrt(0 * first.sum())
+        return original(*args, **kwargs)
+
+    model.loss = poisoned
+    with pytest.raises(TrainingDiverged, match="back at its weights from the start of epoch 2") as info:
+        fit(model, x, epochs=3, batch_size=32, progress="off")
+    assert info.value.history.epochs == 1
+    assert same(weights(model), at_epoch_2)
+    del model.loss
+    assert torch.isfinite(torch.tensor(evaluate(model, x)))
+
+
+def test_a_nan_test_loss_stops_training_instead_of_being_recorded():
+    model = MLPAutoencoder(2, hidden=(8,))
+    original = model.loss
+    model.loss = lambda *a, **k: original(*a, **k) * (1 if model.training else float("nan"))
+    with pytest.raises(TrainingDiverged, match="The test loss became nan after epoch 1") as info:
+        fit(model, torch.rand(32, 1, 28, 28), test=torch.rand(8, 1, 28, 28), epochs=2, progress="off")
+    assert info.value.history.test_loss == [] and info.value.history.train_loss == []
+
+
+def test_a_model_with_nan_weights_is_refused_before_training():
+    model = MLPAutoencoder(2, hidden=(8,))
+    with torch.no_grad():
+        next(model.parameters())[0, 0] = float("nan")
+    with pytest.raises(ValueError, match="weights contain NaN"):
+        fit(model, torch.rand(8, 1, 28, 28), progress="off")
+
+
+@pytest.mark.parametrize(
+    "test, words",
+    [
+        (torch.rand(0, 1, 28, 28), "test: Got no images"),
+        (torch.rand(4, 28, 28), "test: Got shape .* no channel axis"),
+        ((torch.rand(4, 1, 28, 28), torch.zeros(3, dtype=torch.long)), "4 images but 3 labels in test"),
+    ],
+    ids=["empty", "no channel axis", "labels"],
+)
+def test_a_bad_test_set_is_refused_before_the_first_epoch(test, words):
+    model = MLPAutoencoder(2, hidden=(8,))
+    calls = counting(model)
+    with pytest.raises(ValueError, match=words):
+        fit(model, torch.rand(8, 1, 28, 28), test=test, progress="off")
+    assert calls == []
+
+
+def test_a_nan_pixel_is_refused_before_training_without_blaming_the_learning_rate():
+    x = torch.rand(64, 1, 28, 28)
+    x[50, 0, 3, 4] = float("nan")
+    model = MLPAutoencoder(2, hidden=(8,))
+    calls = counting(model)
+    with pytest.raises(ValueError, match="x: Some pixel values are NaN") as info:
+        fit(model, x, progress="off")
+    assert "learning rate" not in str(info.value) and calls == []
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_weights_and_history(capsys):
@@ -82,7 +173,24 @@ def test_ctrl_c_stops_cleanly_and_keeps_weights_and_history(capsys):
     assert "Interrupted" in capsys.readouterr().out
     del model.loss
     more = fit(model, x, epochs=1, batch_size=64, history=history, progress="off")
-    assert more is history and history.epochs == 2
+    assert more is history and history.epochs == 2 and not history.interrupted
+
+
+def test_ctrl_c_during_the_test_pass_keeps_train_and_test_lists_the_same_length():
+    model = MLPAutoencoder(2, hidden=(8,))
+    original = model.loss
+
+    def interrupt_the_second_test_pass(*args, **kwargs):
+        if not model.training and len(history_so_far.test_loss) == 1:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    history_so_far = History()
+    model.loss = interrupt_the_second_test_pass
+    history = fit(model, torch.rand(32, 1, 28, 28), test=torch.rand(8, 1, 28, 28), epochs=3,
+                  history=history_so_far, progress="off")
+    assert history.interrupted
+    assert len(history.train_loss) == len(history.test_loss) == len(history.seconds) == 1
 
 
 def test_checkpoint_round_trips_weights_and_history_exactly(tmp_path, mnist):
@@ -100,11 +208,70 @@ def test_checkpoint_round_trips_weights_and_history_exactly(tmp_path, mnist):
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"epochs": -1}, "epochs >= 0"), ({"batch_size": 0}, "batch_size >= 1"), ({"progress": "fancy"}, "progress")],
+    [
+        ({"epochs": -1}, "epochs must be an integer >= 0"),
+        ({"epochs": 1.5}, "epochs must be an integer >= 0, got 1.5"),
+        ({"batch_size": 0}, "batch_size must be an integer >= 1"),
+        ({"lr": 0}, "lr must be a finite number > 0"),
+        ({"lr": float("nan")}, "lr must be a finite number > 0"),
+        ({"progress": "fancy"}, "progress"),
+    ],
 )
 def test_bad_training_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         fit(MLPAutoencoder(2), torch.rand(4, 1, 28, 28), **kwargs)
+
+
+def test_numpy_images_and_labels_get_an_error_that_says_how_to_convert_them():
+    x = torch.rand(4, 1, 28, 28)
+    with pytest.raises(TypeError, match=r"x: Expected a torch.Tensor .* torch.as_tensor\(x, dtype=torch.float32\)"):
+        fit(MLPAutoencoder(2), x.numpy(), progress="off")
+    with pytest.raises(TypeError, match="labels of x must be a torch.Tensor"):
+        fit(MLPAutoencoder(2), x, np.zeros(4), progress="off")
+    history = fit(MLPAutoencoder(2), x, epochs=np.int64(1), batch_size=np.int64(2), progress="off")
+    assert history.epochs == 1
+
+
+def test_fit_on_the_cpu_hands_freed_memory_back_at_the_end(monkeypatch):
+    trims = []
+
+    class FakeLibc:
+        def malloc_trim(self, pad):
+            trims.append(pad)
+
+    monkeypatch.setattr(aelib.train, "_LIBC", FakeLibc())
+    fit(MLPAutoencoder(2, hidden=(8,)), torch.rand(8, 1, 28, 28), epochs=1, device="cpu", progress="off")
+    assert trims == [0]
+
+
+def test_load_checkpoint_of_another_architecture_names_the_shapes_and_leaves_the_model_unchanged(tmp_path):
+    save_checkpoint(tmp_path / "ae.pt", MLPAutoencoder(4, hidden=(16,)))
+    model = MLPAutoencoder(2, hidden=(16,))
+    before = weights(model)
+    with pytest.raises(ValueError, match="another architecture") as info:
+        load_checkpoint(tmp_path / "ae.pt", model)
+    assert "encoder.1.2.weight: checkpoint (4, 16), model (2, 16)" in str(info.value)
+    assert same(weights(model), before)
+
+
+def test_load_checkpoint_explains_an_empty_or_foreign_file(tmp_path):
+    (tmp_path / "empty.pt").write_bytes(b"")
+    with pytest.raises(ValueError, match="empty.pt is not a readable checkpoint \\(the file is empty\\)"):
+        load_checkpoint(tmp_path / "empty.pt", MLPAutoencoder(2))
+    (tmp_path / "page.pt").write_bytes(b"<html>not found</html>")
+    with pytest.raises(ValueError, match="not a readable checkpoint.*save the model again"):
+        load_checkpoint(tmp_path / "page.pt", MLPAutoencoder(2))
+    torch.save(torch.zeros(3), tmp_path / "tensor.pt")
+    with pytest.raises(ValueError, match="holds no model weights"):
+        load_checkpoint(tmp_path / "tensor.pt", MLPAutoencoder(2))
+
+
+def test_load_checkpoint_accepts_a_plain_state_dict(tmp_path):
+    model = MLPAutoencoder(2, hidden=(8,))
+    torch.save(model.state_dict(), tmp_path / "weights.pt")
+    restored = MLPAutoencoder(2, hidden=(8,))
+    assert load_checkpoint(tmp_path / "weights.pt", restored) == History()
+    assert same(weights(restored), weights(model))
 
 
 def test_labels_must_match_images():

@@ -62,3 +62,34 @@ def test_conditional_vae_generates_the_requested_classes_and_demands_labels():
     assert torch.equal(images[0], images[1]) and not torch.equal(images[0], images[2])
     with pytest.raises(ValueError, match="needs the labels"):
         cvae.loss(x)
+
+
+@pytest.mark.parametrize("beta", [-1.0, float("nan"), float("inf"), "1"])
+def test_beta_must_be_a_finite_number_at_construction_and_when_set_later(beta):
+    with pytest.raises(ValueError, match="beta weights the KL term and must be a finite number >= 0"):
+        VAE.mlp(4, beta=beta)
+    vae = VAE.mlp(4)
+    with pytest.raises(ValueError, match="beta"):
+        vae.beta = beta
+    assert vae.beta == 1.0
+    vae.beta = 0.5  # a schedule may change it between epochs
+    assert vae.loss(torch.rand(2, 1, 28, 28)).isfinite()
+
+
+@pytest.mark.parametrize(
+    "labels, words",
+    [
+        (torch.tensor([0.0, 1.0, 2.0]), r"integer class indices, got torch.float32: pass y.round\(\).long\(\)"),
+        (torch.tensor([[0], [1], [2]]), r"shape \(N,\), got \(3, 1\): pass y.flatten\(\)"),
+        (torch.eye(10)[:3], r"one-hot labels of shape \(3, 10\): pass class indices, y.argmax\(1\)"),
+        (torch.tensor([0, 1, 10]), r"0..9 for a model of n_classes=10, got labels from 0 to 10"),
+        (torch.tensor([-1, 1, 2]), "got labels from -1 to 2"),
+    ],
+    ids=["float", "(N, 1)", "one-hot", "too big", "negative"],
+)
+def test_conditional_vae_labels_are_checked_with_the_fix_in_the_message(labels, words):
+    cvae = ConditionalVAE(embedding_dim=2)
+    with pytest.raises(ValueError, match=words):
+        cvae.loss(torch.rand(3, 1, 28, 28), labels)
+    with pytest.raises(ValueError, match=words):
+        cvae.generate(torch.zeros(3, 2), labels)
