@@ -585,8 +585,8 @@ times = seconds["non-linear", 32] / seconds_pca
 print(f"Training the non-linear autoencoder (k = 32) took {times:.0f} times as long as PCA's fit.")
 
 # %% [markdown]
-# The printed times say it: PCA's fit costs a fraction of what training costs, even for the
-# linear autoencoder that ends up with the same subspace, and the gap widens with bigger networks
+# The printed times say it: PCA's fit, by the quicker of its two routes, costs a fraction of what
+# training costs, even for the linear autoencoder that ends up with the same subspace, and the gap widens with bigger networks
 # (the convolutional autoencoder of chapter 2 is slower per image than these). Of the two PCA
 # routes, the covariance one is the quicker here, because after one matrix product it decomposes
 # a 784 x 784 matrix instead of the whole data matrix; the SVD buys numerical safety with that
@@ -600,8 +600,8 @@ print(f"Training the non-linear autoencoder (k = 32) took {times:.0f} times as l
 # and the data curved, or when you need what only a trained model can do.
 
 # %% tags=["hide-cell"]
-claim(2 * max(seconds_pca, seconds_eigh) < min(seconds.values()),
-      "PCA's fit costs a fraction of what training costs",
+claim(3 * min(seconds_pca, seconds_eigh) < min(seconds.values()),
+      "PCA's fit, by the quicker route, costs a fraction of what training costs",
       pca=seconds_pca, eigh=seconds_eigh, quickest_training=min(seconds.values()))
 claim(seconds_eigh < seconds_svd, "the covariance route is the quicker of the two PCA routes",
       eigh=seconds_eigh, svd=seconds_svd)

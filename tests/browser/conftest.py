@@ -158,9 +158,11 @@ FACTS_JS = """async () => {
     mathErrors: document.querySelectorAll("mjx-merror").length,
     text: clone.innerText,
     links: launch,
-    details: [...document.querySelectorAll("main details")].map(d => ({
+    details: [...document.querySelectorAll("main details:not(.hide)")].map(d => ({
       open: d.open, summary: (d.querySelector("summary") || {}).innerText || "",
       length: d.textContent.length})),
+    foldedCells: [...document.querySelectorAll("main details.hide")].map(d => ({
+      open: d.open, text: d.textContent})),
     title: document.title,
   };
 }"""

@@ -30,7 +30,8 @@ GLOSSARY_TERMS = {
 }
 CITATION_KEYS = {
     "rumelhart1986", "hinton2006", "vincent2008", "kingma2014", "rezende2014", "higgins2017",
-    "sohn2015", "ng2001", "baldi1989", "lecun1998", "xiao2017",
+    "sohn2015", "ng2001", "baldi1989", "lecun1998", "xiao2017", "ghosh2020", "hoffman2016",
+    "kingma2014semi",
 }
 
 
@@ -163,6 +164,14 @@ def test_solutions_are_folded_details_blocks(visit, chapter):
         assert block["length"] > len(block["summary"]) + 20, f"{chapter}: an empty solution {block}"
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=page_id)
+def test_claim_checks_are_folded_cells(visit, chapter):
+    expected = sum("claim(" in source for source in code_sources(chapter))
+    folded = [cell for cell in visit(chapter).facts["foldedCells"] if "claim(" in cell["text"]]
+    assert len(folded) == expected, f"{chapter}: {len(folded)} folded claim cells, {expected} in the source"
+    assert not any(cell["open"] for cell in folded), f"{chapter}: a claim cell is unfolded"
+
+
 def distinctive_word(chapter: str) -> str:
     """The chapter's most frequent long word that no other page of the book uses."""
     def words(page):
@@ -240,5 +249,5 @@ def test_bibliography_lists_every_reference(book_html):
     entries = html.count('<div class="citation"')
     assert entries == len(CITATION_KEYS), f"{entries} entries on the bibliography page"
     for author in ("Rumelhart", "Hinton", "Vincent", "Kingma", "Rezende", "Higgins", "Sohn", "Ng",
-                   "Baldi", "LeCun", "Xiao"):
+                   "Baldi", "LeCun", "Xiao", "Ghosh", "Hoffman"):
         assert author in html, f"{author} is missing from the bibliography"
