@@ -239,7 +239,8 @@ def _describe(err: Exception) -> str:
     if isinstance(getattr(err, "reason", err), socket.timeout):
         return f"timed out (nothing received for {DOWNLOAD_TIMEOUT} s)"
     if isinstance(err, http.client.IncompleteRead):
-        return f"the connection closed after {len(err.partial):,} bytes, {err.expected:,} short"
+        received = len(err.partial)
+        return f"the connection closed after {received:,} of {received + err.expected:,} bytes (truncated)"
     return str(err)
 
 
@@ -257,8 +258,9 @@ def _download(source: Source, file: IdxFile, target: Path) -> None:
             errors.append(f"{mirror}: {_describe(err)}")
             continue
         if not _matches(content, file):
-            served = "an HTML page, not the file" if content.lstrip()[:1] == b"<" else "a file"
-            errors.append(f"{mirror}: served {served} that does not match MD5 {file.md5}")
+            what = ("an HTML page (an error or sign-in page?) instead of the file"
+                    if content.lstrip()[:1] == b"<" else f"a file that does not match MD5 {file.md5}")
+            errors.append(f"{mirror}: served {what}")
             continue
         try:
             with atomic_write(target) as out:

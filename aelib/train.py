@@ -207,7 +207,9 @@ def _check_split(model: nn.Module, x, y, name: str) -> None:
     except (TypeError, ValueError) as err:
         raise type(err)(f"{name}: {err}") from None
     if y is not None and not isinstance(y, torch.Tensor):
-        raise TypeError(f"The labels of {name} must be a torch.Tensor, got {type(y).__name__}.")
+        raise TypeError(
+            f"The labels of {name} must be a torch.Tensor, got {type(y).__name__}: pass torch.as_tensor(y)."
+        )
     if y is not None and len(y) != len(x):
         raise ValueError(f"Got {len(x)} images but {len(y)} labels in {name}; pass one label per image.")
 

@@ -149,7 +149,7 @@ def test_when_every_mirror_fails_the_error_says_what_each_one_did(monkeypatch, m
     lines = dict(line.strip().split(": ", 1) for line in str(info.value).splitlines()[1:7])
     said = {mode: lines[mirror.url(mode)] for mode in modes}
     assert said["hang"].startswith("timed out") and said["stall"].startswith("timed out")
-    assert "short" in said["truncated"] and "HTML page" in said["html"]
+    assert "(truncated)" in said["truncated"] and "HTML page" in said["html"]
     assert "403" in said["403"] and "503" in said["503"]
     assert "AELIB_DATA_DIR" in str(info.value)
     assert sorted(p.name for p in fake_mnist.iterdir()) == sorted([TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES])
