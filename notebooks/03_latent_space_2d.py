@@ -164,7 +164,6 @@ print(f"{'2-D code':12} {'5-NN accuracy':>14} {'test MSE':>10}")
 for name, accuracy in knn.items():
     print(f"{name:12} {accuracy:>14.1%} {mse[name]:>10.4f}")
 
-# %% [markdown]
 # %% tags=["hide-cell"]
 claim(knn["autoencoder"] > knn["PCA"], "the autoencoder's two numbers separate the classes better than PCA's",
       autoencoder=knn["autoencoder"], pca=knn["PCA"])

@@ -84,7 +84,6 @@ print(f"{data.name}: {len(X):,} training and {len(X_test):,} test images of {X.s
 # it is the eigenvector of $C$ with the largest eigenvalue, and that eigenvalue is the variance
 # along it; the next best direction at right angles to the first is the second eigenvector, and
 # so on. These eigenvectors are the **principal components**.
-
 #
 # We time both routes with `aelib.best_time`, which runs a computation once to warm up and then
 # keeps the fastest of three more runs, so that a cold first call or a busy machine does not
