@@ -6,9 +6,9 @@ import datetime
 import os
 import platform
 import time
+from typing import Self
 
 import torch
-from typing_extensions import Self
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 
@@ -78,4 +78,4 @@ def machine() -> dict:
 
 
 def now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")

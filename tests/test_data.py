@@ -1,6 +1,7 @@
 import gzip
 import shutil
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,6 +86,8 @@ def test_offline_refuses_a_corrupted_file(tmp_path, real_mnist_files):
         load_dataset("mnist", data_dir=tmp_path, offline=True)
 
 
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir(),
+                    reason="Debian's dataset-fashion-mnist is not installed (make system-deps)")
 def test_fashion_mnist_is_found_where_debian_installs_it(tmp_path):
     data = load_dataset("fashion", data_dir=tmp_path, offline=True, train_size=100)
     assert data.x_train.shape == (100, 1, 28, 28) and data.x_test.shape == (10_000, 1, 28, 28)

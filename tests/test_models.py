@@ -49,9 +49,10 @@ def test_mlp_and_linear_autoencoders_keep_the_image_shape():
 def test_embed_and_reconstruct_batch_and_return_cpu_tensors():
     model = Autoencoder(1, 3)
     x = torch.rand(2500, 1, 28, 28)
-    assert model.embed(x, batch_size=1000).shape == (2500, 3)
-    assert model.reconstruct(x[:10]).shape == (10, 1, 28, 28)
-    assert not model.embed(x[:2]).requires_grad
+    codes, images = model.embed(x, batch_size=1000), model.reconstruct(x[:10])
+    assert codes.shape == (2500, 3) and images.shape == (10, 1, 28, 28)
+    assert codes.device.type == images.device.type == "cpu"
+    assert not codes.requires_grad and not images.requires_grad
 
 
 @pytest.mark.parametrize(

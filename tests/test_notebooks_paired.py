@@ -1,5 +1,6 @@
 """The .py sources (jupytext percent format) and the committed .ipynb files must agree."""
 
+import re
 from pathlib import Path
 
 import jupytext
@@ -14,8 +15,14 @@ def cells(notebook):
     return [(c.cell_type, c.source.strip()) for c in notebook.cells]
 
 
-def test_every_chapter_has_a_source():
-    assert len(SOURCES) >= 1, "no notebooks/NN_name.py found"
+def test_every_chapter_of_the_book_has_a_source():
+    toc = (ROOT / "_toc.yml").read_text()
+    chapters = re.findall(r"file: (notebooks/\S+)\.ipynb", toc)
+    assert chapters, "_toc.yml lists no notebooks"
+    assert sorted(ROOT / f"{chapter}.py" for chapter in chapters) == SOURCES, (
+        "every chapter in _toc.yml needs its notebooks/NN_name.py source, and every source a "
+        "place in _toc.yml"
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
