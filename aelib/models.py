@@ -11,6 +11,7 @@ one set of metrics and plots serve them all:
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 
@@ -210,7 +211,7 @@ class Autoencoder(AutoencoderBase):
 def mlp(sizes: list[int], final: nn.Module | None = None) -> nn.Sequential:
     """Linear layers of the given sizes with ReLU between them and ``final`` after the last."""
     layers: list[nn.Module] = []
-    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(n_in, n_out))
         if i < len(sizes) - 2:
             layers.append(nn.ReLU())
