@@ -9,7 +9,7 @@ figures contradict. A smoke run (one epoch on a few hundred images) only reports
 from __future__ import annotations
 
 import math
-import numbers
+from numbers import Integral, Real
 
 from .settings import settings
 
@@ -21,7 +21,7 @@ class ClaimFailed(AssertionError):
 def _shown(value) -> str:
     if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
         value = value.item()
-    if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral)):
+    if isinstance(value, Real) and not isinstance(value, Integral):
         return f"{value:.4g}" if math.isfinite(value) else str(value)
     return str(value)
 
