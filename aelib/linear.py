@@ -1,4 +1,5 @@
-"""Linear baselines: PCA through the SVD of the centred data, and principal angles."""
+"""Linear baselines: the truncated SVD of the data, PCA (the same of the centred data), and
+principal angles."""
 
 from __future__ import annotations
 
@@ -7,24 +8,32 @@ import torch
 from .models import check_int
 
 
-class PCA:
-    """PCA with ``n_components`` directions, fitted with ``torch.linalg.svd``.
+class TruncatedSVD:
+    """The top ``n_components`` right singular vectors of the data matrix as it is, not centred:
+    the best rank-k approximation of the data themselves, fitted with ``torch.linalg.svd``.
 
     Shares the autoencoders' vocabulary: ``embed`` (project), ``generate`` (map codes back to
     images) and ``reconstruct``. Inputs of any shape (N, ...) are flattened to (N, D).
     """
 
+    centred = False
+
     def __init__(self, n_components: int):
         self.n_components = check_int(n_components, "n_components")
 
-    def fit(self, x: torch.Tensor) -> PCA:
-        """Centre the data and keep the top right singular vectors as components (k, D)."""
+    def fit(self, x: torch.Tensor) -> TruncatedSVD:
+        """Keep the top right singular vectors as ``components`` (k, D)."""
+        self._fit(x)
+        return self
+
+    def _fit(self, x: torch.Tensor) -> torch.Tensor:
+        """Check ``x``, centre it if this is PCA, factorise it; return all singular values."""
         flat = x.reshape(len(x), -1).double()
         if len(flat) < 2:
-            raise ValueError(f"PCA needs at least 2 samples to measure a variance, got {len(flat)}.")
+            raise ValueError(f"{type(self).__name__} needs at least 2 samples, got {len(flat)}.")
         if not flat.isfinite().all():
             raise ValueError("The data contain NaN or infinite values: drop or replace them first.")
-        if (flat == flat[0]).all():
+        if self.centred and (flat == flat[0]).all():
             raise ValueError(
                 f"All {len(flat)} samples are identical: the data have no variance, so there are no "
                 "principal directions to find. Pass varied samples."
@@ -35,15 +44,11 @@ class PCA:
                 f"{flat.shape[1]} features; use at most {min(flat.shape)}."
             )
         self.shape = tuple(x.shape[1:])
-        self.mean = flat.mean(dim=0)
+        self.mean = flat.mean(dim=0) if self.centred else torch.zeros(flat.shape[1], dtype=flat.dtype)
         _, s, vt = torch.linalg.svd(flat - self.mean, full_matrices=False)
-        vt = _fix_signs(vt)
-        variance = s**2 / (len(flat) - 1)
-        self.components = vt[: self.n_components]
-        self.explained_variance = variance[: self.n_components]
-        self.explained_variance_ratio = self.explained_variance / variance.sum()
+        self.components = _fix_signs(vt)[: self.n_components]
         self.singular_values = s[: self.n_components]
-        return self
+        return s
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         """Coordinates along the components: (N, ...) -> (N, k)."""
@@ -57,15 +62,29 @@ class PCA:
         return flat.float().reshape(len(z), *self.shape)
 
     def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
-        """The best rank-k approximation of ``x`` around the mean, same shape as ``x``."""
+        """The projection of ``x`` onto the components (around the mean for PCA), same shape."""
         return self.generate(self.embed(x))
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "components"):
-            raise RuntimeError("This PCA is not fitted yet: call pca.fit(x_train) first.")
+            raise RuntimeError(f"This {type(self).__name__} is not fitted yet: call .fit(x_train) first.")
 
     def __repr__(self) -> str:
-        return f"PCA(n_components={self.n_components})"
+        return f"{type(self).__name__}(n_components={self.n_components})"
+
+
+class PCA(TruncatedSVD):
+    """PCA with ``n_components`` directions: the truncated SVD of the centred data, with the
+    variance along each direction (``explained_variance``) and its share of the total."""
+
+    centred = True
+
+    def fit(self, x: torch.Tensor) -> PCA:
+        """Centre the data and keep the top right singular vectors as components (k, D)."""
+        variance = self._fit(x) ** 2 / (len(x) - 1)
+        self.explained_variance = variance[: self.n_components]
+        self.explained_variance_ratio = self.explained_variance / variance.sum()
+        return self
 
 
 def _fix_signs(vt: torch.Tensor) -> torch.Tensor:

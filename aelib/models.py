@@ -29,14 +29,6 @@ def check_int(value, name: str, minimum: int = 1, meaning: str = "") -> int:
     return int(value)
 
 
-def check_channels(channels) -> int:
-    return check_int(channels, "channels", meaning=" (1 for grey images, 3 for colour)")
-
-
-def check_embedding_dim(embedding_dim) -> int:
-    return check_int(embedding_dim, "embedding_dim", meaning=" (the size of the code)")
-
-
 def check_hidden(hidden) -> tuple[int, ...]:
     """The hidden layer sizes as a tuple of ints, or an error that says how to write them."""
     if not isinstance(hidden, (tuple, list)):
@@ -94,12 +86,15 @@ def check_images(x: torch.Tensor, channels: int) -> None:
 
 
 class AutoencoderBase(nn.Module):
-    """Shared interface: subclasses define ``encoder``, ``decoder``, ``channels`` and
-    ``embedding_dim``. Labels ``y`` are accepted everywhere and used only by conditional models.
+    """Shared interface: subclasses call ``super().__init__(channels, embedding_dim)`` (the one
+    place these are checked), then define ``encoder`` and ``decoder``. Labels ``y`` are accepted
+    everywhere and used only by conditional models.
     """
 
-    channels: int
-    embedding_dim: int
+    def __init__(self, channels: int, embedding_dim: int):
+        super().__init__()
+        self.channels = check_int(channels, "channels", meaning=" (1 for grey images, 3 for colour)")
+        self.embedding_dim = check_int(embedding_dim, "embedding_dim", meaning=" (the size of the code)")
 
     def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         check_images(x, self.channels)
@@ -130,30 +125,38 @@ class AutoencoderBase(nn.Module):
 
     def embed(self, x: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> torch.Tensor:
         """Codes (N, embedding_dim) of many images, without gradients, on the CPU."""
-        return self._batched(self.encode, x, y, batch_size)
+        return torch.cat(in_batches(self, lambda xb, yb: self.encode(xb, yb).cpu(), x, y, batch_size))
 
     def reconstruct(self, x: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> torch.Tensor:
         """Reconstructions (N, C, 28, 28) of many images, without gradients, on the CPU."""
-        return self._batched(self.forward, x, y, batch_size)
+        return torch.cat(in_batches(self, lambda xb, yb: self(xb, yb).cpu(), x, y, batch_size))
 
     def generate(self, z: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> torch.Tensor:
         """Decoded images (N, C, 28, 28) of many codes, without gradients, on the CPU."""
-        return self._batched(self.decode, z, y, batch_size)
+        return torch.cat(in_batches(self, lambda zb, yb: self.decode(zb, yb).cpu(), z, y, batch_size))
 
-    @torch.no_grad()
-    def _batched(self, fn, x, y, batch_size: int) -> torch.Tensor:
-        if len(x) == 0:
-            raise ValueError(f"Got no inputs (shape {tuple(x.shape)}): pass at least one.")
-        was_training = self.training
-        self.eval()
-        try:
-            outputs = []
-            for i in range(0, len(x), batch_size):
-                yb = None if y is None else y[i : i + batch_size].to(self.device)
-                outputs.append(fn(x[i : i + batch_size].to(self.device), yb).cpu())
-            return torch.cat(outputs)
-        finally:
-            self.train(was_training)
+
+@torch.no_grad()
+def in_batches(model: nn.Module, fn, x: torch.Tensor, y: torch.Tensor | None = None,
+               batch_size: int = 1000, seed: int = 0) -> list:
+    """``[fn(xb, yb), ...]`` over consecutive batches of ``x`` (and ``y``) on the model's device,
+    in evaluation mode and without gradients.
+
+    Random draws inside ``fn`` (a VAE's sample of z) come from a generator seeded with ``seed``,
+    so a score is repeatable, and the caller's global random state is left as it was.
+    """
+    if len(x) == 0:
+        raise ValueError(f"Got no inputs (shape {tuple(x.shape)}): pass at least one.")
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            return [fn(x[i : i + batch_size].to(device), None if y is None else y[i : i + batch_size].to(device))
+                    for i in range(0, len(x), batch_size)]
+    finally:
+        model.train(was_training)
 
 
 def _down(c_in: int, c_out: int) -> list[nn.Module]:
@@ -167,45 +170,37 @@ def _up(c_in: int, c_out: int, output_padding: int) -> list[nn.Module]:
     ]
 
 
-class Encoder(nn.Sequential):
-    """(N, channels, 28, 28) -> (N, embedding_dim): three stride-2 convolutions, then a linear map."""
-
-    def __init__(self, channels: int = 1, embedding_dim: int = 16):
-        channels, embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
-        super().__init__(
-            *_down(channels, 32),  # (N, 32, 14, 14)
-            *_down(32, 64),  # (N, 64, 7, 7)
-            *_down(64, 128),  # (N, 128, 4, 4)
-            nn.Flatten(),  # (N, 2048)
-            nn.Linear(128 * 4 * 4, embedding_dim),  # (N, embedding_dim)
-        )
+def conv_encoder(channels: int, outputs: int) -> nn.Sequential:
+    """(N, channels, 28, 28) -> (N, outputs): three stride-2 convolutions, then a linear map."""
+    return nn.Sequential(
+        *_down(channels, 32),  # (N, 32, 14, 14)
+        *_down(32, 64),  # (N, 64, 7, 7)
+        *_down(64, 128),  # (N, 128, 4, 4)
+        nn.Flatten(),  # (N, 2048)
+        nn.Linear(128 * 4 * 4, outputs),  # (N, outputs)
+    )
 
 
-class Decoder(nn.Sequential):
-    """(N, embedding_dim) -> (N, channels, 28, 28): the encoder's path in reverse."""
-
-    def __init__(self, channels: int = 1, embedding_dim: int = 16):
-        channels, embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
-        super().__init__(
-            nn.Linear(embedding_dim, 128 * 4 * 4),  # (N, 2048)
-            nn.Unflatten(1, (128, 4, 4)),  # (N, 128, 4, 4)
-            # A stride-2 transposed convolution maps size s to 2s - 1 + output_padding.
-            *_up(128, 64, output_padding=0),  # (N, 64, 7, 7)
-            *_up(64, 32, output_padding=1),  # (N, 32, 14, 14)
-            *_up(32, 32, output_padding=1),  # (N, 32, 28, 28)
-            nn.Conv2d(32, channels, kernel_size=1),  # (N, channels, 28, 28)
-            nn.Sigmoid(),  # pixel intensities in [0, 1]
-        )
+def conv_decoder(channels: int, embedding_dim: int) -> nn.Sequential:
+    """(N, embedding_dim) -> (N, channels, 28, 28) pre-sigmoid values: the encoder's path in reverse."""
+    return nn.Sequential(
+        nn.Linear(embedding_dim, 128 * 4 * 4),  # (N, 2048)
+        nn.Unflatten(1, (128, 4, 4)),  # (N, 128, 4, 4)
+        # A stride-2 transposed convolution maps size s to 2s - 1 + output_padding.
+        *_up(128, 64, output_padding=0),  # (N, 64, 7, 7)
+        *_up(64, 32, output_padding=1),  # (N, 32, 14, 14)
+        *_up(32, 32, output_padding=1),  # (N, 32, 28, 28)
+        nn.Conv2d(32, channels, kernel_size=1),  # (N, channels, 28, 28)
+    )
 
 
 class Autoencoder(AutoencoderBase):
-    """The reference convolutional autoencoder: ``Decoder(Encoder(x))``."""
+    """The reference convolutional autoencoder: the decoder's sigmoid keeps pixels in [0, 1]."""
 
     def __init__(self, channels: int = 1, embedding_dim: int = 16):
-        super().__init__()
-        self.channels, self.embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
-        self.encoder = Encoder(channels, embedding_dim)
-        self.decoder = Decoder(channels, embedding_dim)
+        super().__init__(channels, embedding_dim)
+        self.encoder = conv_encoder(self.channels, self.embedding_dim)
+        self.decoder = nn.Sequential(*conv_decoder(self.channels, self.embedding_dim), nn.Sigmoid())
 
 
 def mlp(sizes: list[int], final: nn.Module | None = None) -> nn.Sequential:
@@ -234,9 +229,8 @@ class MLPAutoencoder(AutoencoderBase):
         channels: int = 1,
         linear: bool = False,
     ):
-        super().__init__()
-        channels, embedding_dim = check_channels(channels), check_embedding_dim(embedding_dim)
-        self.channels, self.embedding_dim, hidden = channels, embedding_dim, check_hidden(hidden)
+        super().__init__(channels, embedding_dim)
+        channels, embedding_dim, hidden = self.channels, self.embedding_dim, check_hidden(hidden)
         pixels = channels * IMAGE_SIZE * IMAGE_SIZE
         if linear:
             self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(pixels, embedding_dim))

@@ -6,11 +6,9 @@ costs the model's arithmetic and little else.
 
 from __future__ import annotations
 
-import ctypes
 import math
 import numbers
 import pickle
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,8 +18,9 @@ import torch
 from torch import nn
 
 from .data import atomic_write
-from .models import check_images, check_int
+from .models import check_images, check_int, in_batches
 from .settings import PROGRESS_MODES, settings
+from .speed import adam, training_layout
 
 
 def default_device() -> torch.device:
@@ -31,40 +30,6 @@ def default_device() -> torch.device:
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
-
-
-_MALLOC_TUNED = False
-_LIBC = None  # glibc, once its malloc is tuned
-
-
-def _reuse_freed_memory() -> None:
-    """Let glibc's malloc keep freed blocks for reuse instead of handing them back to the OS.
-
-    Every training step frees and reallocates the same activation buffers. By default glibc
-    unmaps large blocks on free, so the next step page-faults them back in: tens of thousands of
-    faults per step for the conv autoencoder, a third of its training time on a CPU. The setting
-    lasts for the whole process, so :func:`_return_freed_memory` hands the memory back at the end
-    of each ``fit``. Linux with glibc only; elsewhere (and on failure) nothing changes.
-    """
-    global _MALLOC_TUNED, _LIBC
-    if _MALLOC_TUNED or not sys.platform.startswith("linux"):
-        return
-    _MALLOC_TUNED = True
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        m_trim_threshold, m_mmap_threshold = -1, -3
-        libc.mallopt(m_trim_threshold, 1 << 30)
-        if not libc.mallopt(m_mmap_threshold, 1 << 30):  # older glibc caps it at 32 MiB
-            libc.mallopt(m_mmap_threshold, 1 << 25)
-        _LIBC = libc
-    except (OSError, AttributeError):
-        pass
-
-
-def _return_freed_memory() -> None:
-    """Give the memory that malloc keeps for reuse back to the OS (after a run on the CPU)."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
 
 
 @dataclass
@@ -114,8 +79,10 @@ def fit(
     ``x`` (N, C, 28, 28) images in [0, 1]; ``y`` (N,) labels, used by conditional models;
     ``test`` images (or (images, labels)) scored after every epoch; ``corrupt`` maps a batch
     to the model's input while the clean batch stays the target (a denoising autoencoder);
-    ``history`` continues an earlier run's record (Adam starts afresh). Every input is checked
-    before training starts. Ctrl-C stops after the current batch and keeps the weights; a NaN or
+    ``history`` continues an earlier run's record (Adam starts afresh). ``seed`` fixes the order
+    of the images and the training noise (a VAE's samples, ``corrupt``'s); the caller's global
+    random state is left as it was. On a CPU, the speed-ups of :mod:`aelib.speed` apply. Every
+    input is checked before training starts. Ctrl-C stops after the current batch and keeps the weights; a NaN or
     infinite loss raises :class:`TrainingDiverged`, with the model left at finite weights.
     """
     epochs = check_int(epochs, "epochs", minimum=0)
@@ -132,71 +99,60 @@ def fit(
             "model, or load a checkpoint saved before it diverged."
         )
     device = torch.device(device) if device is not None else default_device()
-    if device.type == "cpu":
-        _reuse_freed_memory()
     model.to(device)
-    # On a CPU, convolutions train faster with channels-last activations (oneDNN's native
-    # layout); the weights return to the usual layout when training ends.
-    channels_last = device.type == "cpu" and any(p.dim() == 4 for p in model.parameters())
-    if channels_last:
-        model.to(memory_format=torch.channels_last)
     x, y = x.to(device), (None if y is None else y.to(device))
     history = history if history is not None else History()
     history.interrupted = False
-    # The fused kernel updates every parameter in one pass: on a CPU it makes Adam's step
-    # several times cheaper than the default per-tensor loop.
-    fused = device.type in ("cpu", "cuda")
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr, fused=fused)
-    generator = torch.Generator(device="cpu").manual_seed(seed)
-    torch.manual_seed(seed)  # the noise of VAEs and of ``corrupt``
+    optimiser = adam(model, lr, device)
+    generator = torch.Generator(device="cpu").manual_seed(seed)  # the order of the images
     batches = math.ceil(len(x) / batch_size)
     bar = _Progress(epochs * batches, progress)
     start_epoch = history.epochs
 
-    try:
-        for epoch in range(start_epoch, start_epoch + epochs):
-            model.train()
-            started, total = time.perf_counter(), 0.0
-            at_start = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            order = torch.randperm(len(x), generator=generator).to(device)
-            for b in range(batches):
-                index = order[b * batch_size : (b + 1) * batch_size]
-                xb = x.index_select(0, index)  # twice as fast as x[index] on a CPU
-                yb = None if y is None else y.index_select(0, index)
-                inputs = xb if corrupt is None else corrupt(xb)
-                loss = model.loss(inputs, yb, target=None if corrupt is None else xb)
-                value = loss.item()  # the one host sync per batch: checked before the step
-                if not math.isfinite(value):
-                    what = f"The loss became {value} at epoch {epoch + 1}, batch {b + 1}"
+    # The noise of VAEs and of ``corrupt`` comes from a stream seeded with ``seed``; the caller's
+    # random state is restored afterwards.
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), training_layout(model, device):
+        torch.manual_seed(seed)
+        try:
+            for epoch in range(start_epoch, start_epoch + epochs):
+                model.train()
+                started, total = time.perf_counter(), 0.0
+                at_start = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                order = torch.randperm(len(x), generator=generator).to(device)
+                for b in range(batches):
+                    index = order[b * batch_size : (b + 1) * batch_size]
+                    xb = x.index_select(0, index)  # twice as fast as x[index] on a CPU
+                    yb = None if y is None else y.index_select(0, index)
+                    inputs = xb if corrupt is None else corrupt(xb)
+                    loss = model.loss(inputs, yb, target=None if corrupt is None else xb)
+                    value = loss.item()  # the one host sync per batch: checked before the step
+                    if not math.isfinite(value):
+                        what = f"The loss became {value} at epoch {epoch + 1}, batch {b + 1}"
+                        raise _diverged(model, at_start, epoch, what, lr, history)
+                    optimiser.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimiser.step()
+                    total += value * len(xb)
+                    bar.update(1, epoch, total / min((b + 1) * batch_size, len(x)))
+                if not _is_finite(model):  # the last step made them so, though its loss was finite
+                    what = f"The weights became NaN or infinite at the end of epoch {epoch + 1}"
                     raise _diverged(model, at_start, epoch, what, lr, history)
-                optimiser.zero_grad(set_to_none=True)
-                loss.backward()
-                optimiser.step()
-                total += value * len(xb)
-                bar.update(1, epoch, total / min((b + 1) * batch_size, len(x)))
-            if not _is_finite(model):  # the last step made them so, though its loss was finite
-                what = f"The weights became NaN or infinite at the end of epoch {epoch + 1}"
-                raise _diverged(model, at_start, epoch, what, lr, history)
-            test_loss = None if x_test is None else evaluate(model, x_test, y_test)
-            if test_loss is not None and not math.isfinite(test_loss):
-                what = f"The test loss became {test_loss} after epoch {epoch + 1}"
-                raise _diverged(model, at_start, epoch, what, lr, history)
-            # Recorded together, so that an interrupt never leaves the lists of unequal length.
-            history.train_loss.append(total / len(x))
-            if test_loss is not None:
-                history.test_loss.append(test_loss)
-            history.seconds.append(time.perf_counter() - started)
-            bar.end_epoch(history)
-    except KeyboardInterrupt:
-        history.interrupted = True
-        print(f"\nInterrupted: the model keeps its weights and {history.epochs} finished epoch(s) of history.")
-    finally:
-        bar.close()
-        if channels_last:
-            model.to(memory_format=torch.contiguous_format)
-        model.eval()
-        if device.type == "cpu":
-            _return_freed_memory()
+                test_loss = None if x_test is None else evaluate(model, x_test, y_test)
+                if test_loss is not None and not math.isfinite(test_loss):
+                    what = f"The test loss became {test_loss} after epoch {epoch + 1}"
+                    raise _diverged(model, at_start, epoch, what, lr, history)
+                # Recorded together, so that an interrupt never leaves the lists of unequal length.
+                history.train_loss.append(total / len(x))
+                if test_loss is not None:
+                    history.test_loss.append(test_loss)
+                history.seconds.append(time.perf_counter() - started)
+                bar.end_epoch(history)
+        except KeyboardInterrupt:
+            history.interrupted = True
+            print(f"\nInterrupted: the model keeps its weights and {history.epochs} finished epoch(s) of history.")
+        finally:
+            bar.close()
+            model.eval()
     return history
 
 
@@ -230,21 +186,13 @@ def _diverged(model: nn.Module, at_start: dict, epoch: int, what: str, lr: float
     )
 
 
-@torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None, batch_size: int = 1000) -> float:
-    """Mean of ``model.loss`` over a whole data set, in evaluation mode."""
+    """Mean of ``model.loss`` over a whole data set, in evaluation mode; a VAE's noise is drawn
+    from a fixed seed, so the score is repeatable and the caller's random state untouched."""
     if len(x) == 0:
         raise ValueError("evaluate got no images: pass at least one.")
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    total = 0.0
-    for i in range(0, len(x), batch_size):
-        xb = x[i : i + batch_size].to(device)
-        yb = None if y is None else y[i : i + batch_size].to(device)
-        total += model.loss(xb, yb).item() * len(xb)
-    model.train(was_training)
-    return total / len(x)
+    totals = in_batches(model, lambda xb, yb: model.loss(xb, yb).item() * len(xb), x, y, batch_size)
+    return sum(totals) / len(x)
 
 
 class _Progress:

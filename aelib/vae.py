@@ -1,4 +1,4 @@
-"""Variational autoencoders (Kingma & Welling 2014): MLP, convolutional and conditional.
+"""Variational autoencoders (Kingma & Welling 2014), plain and conditional.
 
 The encoder outputs the mean and log-variance of q(z | x) = N(mu, diag(exp(logvar))); a code is
 sampled as z = mu + exp(logvar / 2) * eps with eps ~ N(0, I) (the reparameterisation trick), and
@@ -18,18 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .models import (
-    IMAGE_SIZE,
-    AutoencoderBase,
-    Decoder,
-    Encoder,
-    check_channels,
-    check_embedding_dim,
-    check_hidden,
-    check_images,
-    check_int,
-    mlp,
-)
+from .models import IMAGE_SIZE, AutoencoderBase, check_hidden, check_images, check_int, mlp
 
 
 def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -51,22 +40,23 @@ def bernoulli_nll(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 
 class VAE(AutoencoderBase):
-    """A VAE around an ``encoder`` that outputs 2 * embedding_dim numbers (mu, logvar) and a
-    ``decoder`` that outputs pixel logits. Build one with :meth:`VAE.mlp` or :meth:`VAE.conv`.
-    """
+    """A fully connected VAE: 784 -> hidden -> (mu, logvar) and embedding_dim -> hidden -> 784
+    pixel logits (Kingma & Welling's MNIST model with the defaults)."""
 
     def __init__(
-        self,
-        encoder: nn.Module,
-        decoder: nn.Module,
-        embedding_dim: int,
-        channels: int = 1,
-        beta: float = 1.0,
+        self, embedding_dim: int = 20, hidden: tuple[int, ...] = (400,), channels: int = 1, beta: float = 1.0
     ):
-        super().__init__()
-        self.encoder, self.decoder = encoder, decoder
-        self.embedding_dim, self.channels = check_embedding_dim(embedding_dim), check_channels(channels)
+        super().__init__(channels, embedding_dim)
         self.beta = beta
+        self.encoder, self.decoder = self._layers(check_hidden(hidden))
+
+    def _layers(self, hidden: tuple[int, ...]) -> tuple[nn.Module, nn.Module]:
+        sizes = [self.channels * IMAGE_SIZE * IMAGE_SIZE, *hidden]
+        encoder = nn.Sequential(nn.Flatten(), mlp([*sizes, 2 * self.embedding_dim]))
+        decoder = nn.Sequential(
+            mlp([self.embedding_dim, *sizes[::-1]]), nn.Unflatten(1, (self.channels, IMAGE_SIZE, IMAGE_SIZE))
+        )
+        return encoder, decoder
 
     @property
     def beta(self) -> float:
@@ -78,27 +68,6 @@ class VAE(AutoencoderBase):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < math.inf:
             raise ValueError(f"beta weights the KL term and must be a finite number >= 0, got {value!r}.")
         self._beta = float(value)
-
-    @classmethod
-    def mlp(
-        cls, embedding_dim: int = 20, hidden: tuple[int, ...] = (400,), channels: int = 1, beta: float = 1.0
-    ) -> VAE:
-        """Fully connected: 784 -> hidden -> (mu, logvar) and embedding_dim -> hidden -> 784."""
-        embedding_dim, channels = check_embedding_dim(embedding_dim), check_channels(channels)
-        hidden = check_hidden(hidden)
-        sizes = [channels * IMAGE_SIZE * IMAGE_SIZE, *hidden]
-        encoder = nn.Sequential(nn.Flatten(), mlp([*sizes, 2 * embedding_dim]))
-        decoder = nn.Sequential(
-            mlp([embedding_dim, *sizes[::-1]]), nn.Unflatten(1, (channels, IMAGE_SIZE, IMAGE_SIZE))
-        )
-        return cls(encoder, decoder, embedding_dim, channels, beta)
-
-    @classmethod
-    def conv(cls, channels: int = 1, embedding_dim: int = 16, beta: float = 1.0) -> VAE:
-        """The reference convolutional encoder and decoder, with logits out of the decoder."""
-        check_embedding_dim(embedding_dim)
-        decoder = nn.Sequential(*list(Decoder(channels, embedding_dim))[:-1])  # logits: no sigmoid
-        return cls(Encoder(channels, 2 * embedding_dim), decoder, embedding_dim, channels, beta)
 
     def posterior(self, x: torch.Tensor, y: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of q(z | x), each (N, embedding_dim)."""
@@ -136,21 +105,23 @@ class VAE(AutoencoderBase):
 
 
 class ConditionalVAE(VAE):
-    """An MLP VAE whose encoder and decoder also see the label (Sohn, Lee & Yan 2015), so that
+    """A VAE whose encoder and decoder also see the label (Sohn, Lee & Yan 2015), so that
     ``generate(z, y)`` draws an image of a chosen class."""
 
     def __init__(
         self, embedding_dim: int = 2, n_classes: int = 10, hidden: tuple[int, ...] = (400,), beta: float = 1.0
     ):
-        embedding_dim, hidden = check_embedding_dim(embedding_dim), check_hidden(hidden)
-        n_classes = check_int(n_classes, "n_classes", meaning=" (the number of classes)")
+        self.n_classes = check_int(n_classes, "n_classes", meaning=" (the number of classes)")
+        super().__init__(embedding_dim, hidden, channels=1, beta=beta)
+
+    def _layers(self, hidden: tuple[int, ...]) -> tuple[nn.Module, nn.Module]:
         pixels = IMAGE_SIZE * IMAGE_SIZE
-        encoder = mlp([pixels + n_classes, *hidden, 2 * embedding_dim])
+        encoder = mlp([pixels + self.n_classes, *hidden, 2 * self.embedding_dim])
         decoder = nn.Sequential(
-            mlp([embedding_dim + n_classes, *hidden[::-1], pixels]), nn.Unflatten(1, (1, IMAGE_SIZE, IMAGE_SIZE))
+            mlp([self.embedding_dim + self.n_classes, *hidden[::-1], pixels]),
+            nn.Unflatten(1, (1, IMAGE_SIZE, IMAGE_SIZE)),
         )
-        super().__init__(encoder, decoder, embedding_dim, channels=1, beta=beta)
-        self.n_classes = n_classes
+        return encoder, decoder
 
     def _one_hot(self, y: torch.Tensor | None, n: int) -> torch.Tensor:
         if y is None:

@@ -3,7 +3,7 @@ import pytest
 import torch
 from sklearn.decomposition import PCA as SklearnPCA
 
-from aelib import PCA, MLPAutoencoder, fit, principal_angles, reconstruction_mse
+from aelib import PCA, MLPAutoencoder, TruncatedSVD, fit, principal_angles, reconstruction_mse
 
 
 def test_pca_by_svd_matches_scikit_learn_up_to_sign(mnist):
@@ -76,3 +76,22 @@ def test_nonlinear_autoencoder_beats_pca_at_equal_code_size(mnist):
     model = MLPAutoencoder(2)
     fit(model, x, epochs=15, progress="off")
     assert reconstruction_mse(model, x_test) < reconstruction_mse(PCA(2).fit(x), x_test)
+
+
+def test_truncated_svd_is_the_best_rank_k_approximation_of_the_uncentred_data():
+    x = torch.rand(40, 1, 28, 28)
+    svd = TruncatedSVD(5).fit(x)
+    singular_values = torch.linalg.svdvals(x.flatten(1).double())
+    squared_error = ((svd.reconstruct(x) - x) ** 2).sum().item()
+    assert squared_error == pytest.approx((singular_values[5:] ** 2).sum().item(), rel=1e-4)
+    assert svd.embed(x).shape == (40, 5) and svd.generate(svd.embed(x)).shape == x.shape
+    assert torch.equal(svd.mean, torch.zeros(784, dtype=torch.float64))
+
+
+def test_identical_images_have_a_truncated_svd_but_no_principal_directions():
+    x = torch.full((4, 1, 28, 28), 0.5)
+    assert TruncatedSVD(1).fit(x).reconstruct(x).sub(x).abs().max() < 1e-6
+    with pytest.raises(ValueError, match="no variance"):
+        PCA(1).fit(x)
+    with pytest.raises(RuntimeError, match="TruncatedSVD is not fitted yet"):
+        TruncatedSVD(1).embed(x)

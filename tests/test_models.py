@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from aelib import VAE, Autoencoder, Decoder, Encoder, MLPAutoencoder
+from aelib import VAE, Autoencoder, ConditionalVAE, MLPAutoencoder
 
 
 def shapes_through(layers, x):
@@ -14,13 +14,13 @@ def shapes_through(layers, x):
 
 
 def test_encoder_halves_28_to_14_to_7_to_4_then_flattens_to_the_code():
-    shapes = shapes_through(Encoder(channels=1, embedding_dim=16), torch.rand(2, 1, 28, 28))
+    shapes = shapes_through(Autoencoder(channels=1, embedding_dim=16).encoder, torch.rand(2, 1, 28, 28))
     assert [s for s in shapes if len(s) == 3] == [(32, 14, 14)] * 2 + [(64, 7, 7)] * 2 + [(128, 4, 4)] * 2
     assert shapes[-2:] == [(2048,), (16,)]
 
 
 def test_decoder_restores_28x28_through_4_7_14():
-    shapes = shapes_through(Decoder(channels=1, embedding_dim=16), torch.rand(2, 16))
+    shapes = shapes_through(Autoencoder(channels=1, embedding_dim=16).decoder, torch.rand(2, 16))
     assert shapes[:2] == [(2048,), (128, 4, 4)]
     assert [s for s in shapes[2:8:2]] == [(64, 7, 7), (32, 14, 14), (32, 28, 28)]
     assert shapes[-1] == (1, 28, 28)
@@ -75,19 +75,20 @@ def test_bad_images_get_an_error_that_says_what_to_pass(images, message):
 
 
 @pytest.mark.parametrize("embedding_dim", [0, -3, 2.5, True])
-def test_non_positive_or_fractional_embedding_dim_is_rejected(embedding_dim):
+@pytest.mark.parametrize("build", [Autoencoder, MLPAutoencoder, VAE, ConditionalVAE], ids=lambda b: b.__qualname__)
+def test_non_positive_or_fractional_embedding_dim_is_rejected(build, embedding_dim):
     with pytest.raises(ValueError, match="embedding_dim must be an integer >= 1"):
-        Autoencoder(1, embedding_dim)
+        build(embedding_dim=embedding_dim)
 
 
-@pytest.mark.parametrize("build", [Autoencoder, MLPAutoencoder, VAE.mlp, VAE.conv], ids=lambda b: b.__qualname__)
+@pytest.mark.parametrize("build", [Autoencoder, MLPAutoencoder, VAE], ids=lambda b: b.__qualname__)
 @pytest.mark.parametrize("channels", [True, 0, -1, 1.0])
 def test_every_model_rejects_channels_that_are_not_a_positive_integer(build, channels):
     with pytest.raises(ValueError, match="channels must be an integer >= 1"):
         build(channels=channels)
 
 
-@pytest.mark.parametrize("build", [MLPAutoencoder, VAE.mlp], ids=lambda b: b.__qualname__)
+@pytest.mark.parametrize("build", [MLPAutoencoder, VAE, ConditionalVAE], ids=lambda b: b.__qualname__)
 def test_hidden_sizes_must_be_a_tuple_of_positive_integers(build):
     with pytest.raises(ValueError, match="every hidden layer size must be an integer >= 1, got 0"):
         build(hidden=(0,))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-import aelib.train
+import aelib.speed
 from aelib import (
     VAE,
     Autoencoder,
@@ -47,7 +47,7 @@ def test_training_reduces_the_loss_on_real_data(mnist):
 
 
 def test_a_vae_trains_through_the_same_loop(mnist):
-    vae = VAE.mlp(4)
+    vae = VAE(4)
     history = fit(vae, mnist.x_train[:2000], test=mnist.x_test[:500], epochs=2, progress="off")
     assert history.test_loss[1] < history.test_loss[0]
 
@@ -239,7 +239,7 @@ def test_fit_on_the_cpu_hands_freed_memory_back_at_the_end(monkeypatch):
         def malloc_trim(self, pad):
             trims.append(pad)
 
-    monkeypatch.setattr(aelib.train, "_LIBC", FakeLibc())
+    monkeypatch.setattr(aelib.speed, "_libc", FakeLibc())
     fit(MLPAutoencoder(2, hidden=(8,)), torch.rand(8, 1, 28, 28), epochs=1, device="cpu", progress="off")
     assert trims == [0]
 
@@ -283,3 +283,28 @@ def test_log_progress_prints_one_line_per_epoch(capsys):
     fit(MLPAutoencoder(2), torch.rand(64, 1, 28, 28), test=torch.rand(16, 1, 28, 28), epochs=2, progress="log")
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
     assert len(lines) == 2 and "test loss" in lines[0]
+
+
+def test_fit_leaves_the_callers_random_state_as_it_was():
+    vae, x = VAE(2, hidden=(8,)), torch.rand(16, 1, 28, 28)
+    state = torch.get_rng_state()
+    fit(vae, x, epochs=1, progress="off")
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_scoring_a_test_set_does_not_change_a_vaes_training_noise():
+    x, x_test = torch.rand(32, 1, 28, 28), torch.rand(8, 1, 28, 28)
+    torch.manual_seed(0)
+    with_test = VAE(2, hidden=(8,))
+    torch.manual_seed(0)
+    without_test = VAE(2, hidden=(8,))
+    fit(with_test, x, test=x_test, epochs=2, batch_size=8, progress="off")
+    fit(without_test, x, epochs=2, batch_size=8, progress="off")
+    assert same(weights(with_test), weights(without_test))
+
+
+def test_a_vaes_test_loss_is_repeatable_and_leaves_the_random_state_alone():
+    vae, x = VAE(2, hidden=(8,)), torch.rand(8, 1, 28, 28)
+    state = torch.get_rng_state()
+    assert evaluate(vae, x) == evaluate(vae, x)
+    assert torch.equal(torch.get_rng_state(), state)

@@ -30,7 +30,7 @@ def test_reparameterised_samples_have_the_right_moments_and_carry_gradients():
     assert mu.grad is not None and logvar.grad is not None
 
 
-@pytest.mark.parametrize("vae", [VAE.mlp(8), VAE.conv(1, 8)], ids=["mlp", "conv"])
+@pytest.mark.parametrize("vae", [VAE(8), VAE(8, hidden=(64, 32))], ids=["one hidden layer", "two"])
 def test_vae_loss_is_the_negative_elbo_in_nats(vae):
     # The same quantity from torch.distributions: -log Bernoulli(x | decoder(z)) + KL(q || N(0, I)).
     x = torch.bernoulli(torch.rand(6, 1, 28, 28))
@@ -48,14 +48,14 @@ def test_vae_loss_is_the_negative_elbo_in_nats(vae):
 
 
 def test_beta_weights_the_kl_term():
-    vae = VAE.mlp(4, beta=4.0)
+    vae = VAE(4, beta=4.0)
     x = torch.rand(3, 1, 28, 28)
     torch.manual_seed(2)
     reconstruction, kl = vae.negative_elbo(x)
     torch.manual_seed(2)
     assert vae.loss(x).item() == pytest.approx((reconstruction + 4.0 * kl).mean().item(), rel=1e-5)
     with pytest.raises(ValueError, match="beta"):
-        VAE.mlp(4, beta=-1.0)
+        VAE(4, beta=-1.0)
 
 
 def test_conditional_vae_generates_the_requested_classes_and_demands_labels():
@@ -72,8 +72,8 @@ def test_conditional_vae_generates_the_requested_classes_and_demands_labels():
 @pytest.mark.parametrize("beta", [-1.0, float("nan"), float("inf"), "1"])
 def test_beta_must_be_a_finite_number_at_construction_and_when_set_later(beta):
     with pytest.raises(ValueError, match="beta weights the KL term and must be a finite number >= 0"):
-        VAE.mlp(4, beta=beta)
-    vae = VAE.mlp(4)
+        VAE(4, beta=beta)
+    vae = VAE(4)
     with pytest.raises(ValueError, match="beta"):
         vae.beta = beta
     assert vae.beta == 1.0
