@@ -1,12 +1,18 @@
-"""aelib: the helper package of the course "Autoencoders, from PCA to VAEs"."""
+"""aelib: the helper package of the course "Autoencoders, from PCA to VAEs".
+
+Importing it changes no matplotlib setting. The course's plot style is explicit: call
+``aelib.use_style()`` (every chapter does in its set-up cell), or draw inside
+``with matplotlib.pyplot.style.context(aelib.plot.STYLE):``.
+"""
 
 from .claims import ClaimFailed, claim
 from .data import DataError, Dataset, load_dataset, read_idx
-from .linear import PCA, principal_angles
-from .metrics import knn_accuracy, negative_elbo, reconstruction_mse
-from .models import Autoencoder, Decoder, Encoder, MLPAutoencoder
+from .linear import PCA, TruncatedSVD, principal_angles
+from .metrics import importance_sampled_nll, knn_accuracy, negative_elbo, reconstruction_mse
+from .models import Autoencoder, MLPAutoencoder
 from .plot import use_style
 from .settings import settings
+from .table import Table
 from .timing import best_time
 from .train import (
     History,
@@ -29,16 +35,17 @@ __all__ = [
     "ConditionalVAE",
     "DataError",
     "Dataset",
-    "Decoder",
-    "Encoder",
     "History",
     "MLPAutoencoder",
+    "Table",
     "TrainingDiverged",
+    "TruncatedSVD",
     "best_time",
     "claim",
     "default_device",
     "evaluate",
     "fit",
+    "importance_sampled_nll",
     "kl_to_standard_normal",
     "knn_accuracy",
     "load_checkpoint",
@@ -51,5 +58,3 @@ __all__ = [
     "settings",
     "use_style",
 ]
-
-use_style()

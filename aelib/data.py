@@ -56,6 +56,13 @@ class Source:
     system_dirs: tuple[str, ...] = ()
 
 
+def _files(*checksums: tuple[str, str | None]) -> dict[str, IdxFile]:
+    """The four IDX files of a data set, from their (gzip MD5, content MD5) pairs in this order."""
+    names = {"train_images": "train-images-idx3-ubyte.gz", "train_labels": "train-labels-idx1-ubyte.gz",
+             "test_images": "t10k-images-idx3-ubyte.gz", "test_labels": "t10k-labels-idx1-ubyte.gz"}
+    return {key: IdxFile(name, *md5s) for (key, name), md5s in zip(names.items(), checksums, strict=True)}
+
+
 SOURCES = {
     "mnist": Source(
         folder="MNIST",
@@ -65,52 +72,24 @@ SOURCES = {
             "https://storage.googleapis.com/cvdf-datasets/mnist/",
             "http://yann.lecun.com/exdb/mnist/",
         ),
-        files={
-            "train_images": IdxFile("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-            "train_labels": IdxFile(
-                "train-labels-idx1-ubyte.gz",
-                "d53e105ee54ea40749a09fcbcd1e9432",
-                "a25bea736e30d166cdddb491f175f624",
-            ),
-            "test_images": IdxFile(
-                "t10k-images-idx3-ubyte.gz",
-                "9fb629c4189551a2d022fa330f9573f3",
-                "2646ac647ad5339dbf082846283269ea",
-            ),
-            "test_labels": IdxFile(
-                "t10k-labels-idx1-ubyte.gz",
-                "ec29112dd5afa0611ce80d1b7f02629c",
-                "27ae3e4e09519cfbb04c329615203637",
-            ),
-        },
+        files=_files(
+            ("f68b3c2dcbeaaa9fbdd348bbdeb94873", None),
+            ("d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624"),
+            ("9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea"),
+            ("ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637"),
+        ),
         classes=tuple(str(d) for d in range(10)),
     ),
     "fashion": Source(
         folder="FashionMNIST",
         title="Fashion-MNIST",
         mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
-        files={
-            "train_images": IdxFile(
-                "train-images-idx3-ubyte.gz",
-                "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-                "f4a8712d7a061bf5bd6d2ca38dc4d50a",
-            ),
-            "train_labels": IdxFile(
-                "train-labels-idx1-ubyte.gz",
-                "25c81989df183df01b3e8a0aad5dffbe",
-                "9018921c3c673c538a1fc5bad174d6f9",
-            ),
-            "test_images": IdxFile(
-                "t10k-images-idx3-ubyte.gz",
-                "bef4ecab320f06d8554ea6380940ec79",
-                "8181f5470baa50b63fa0f6fddb340f0a",
-            ),
-            "test_labels": IdxFile(
-                "t10k-labels-idx1-ubyte.gz",
-                "bb300cfdad3c16e7a12a480ee83cd310",
-                "15d484375f8d13e6eb1aabb0c3f46965",
-            ),
-        },
+        files=_files(
+            ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+            ("25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
+            ("bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
+            ("bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965"),
+        ),
         classes=(
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",

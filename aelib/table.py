@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 
 
 class Table:
-    """Rows of named values; ``formats`` maps a column to a format spec such as ``".1%"``.
+    """Rows of named values; ``formats`` maps a column to a format spec such as ``".1%"`` (text
+    values are shown as they are).
 
     The last expression of a cell shows it as a table (``_repr_html_``); ``print`` gives text.
     """
@@ -27,7 +28,8 @@ class Table:
 
     def cells(self) -> list[list[str]]:
         """Every value as the text shown, row by row."""
-        return [[format(row[c], self.formats.get(c, "")) for c in self.columns] for row in self.rows]
+        return [[row[c] if isinstance(row[c], str) else format(row[c], self.formats.get(c, ""))
+                 for c in self.columns] for row in self.rows]
 
     def _numeric(self, column: str) -> bool:
         return all(isinstance(row[column], numbers.Number) for row in self.rows)

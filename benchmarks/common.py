@@ -1,15 +1,18 @@
-"""Timers and a description of the machine, shared by the three parts of the benchmark."""
+"""What the parts share: a timer, the machine's description and its dense matmul speed."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import platform
+import re
 import time
+from pathlib import Path
 from typing import Self
 
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
+# Thread settings from the environment change CPU timings a lot, so the results record them.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 
 
@@ -27,13 +30,10 @@ class Timer:
 
 def cpu_model() -> str:
     try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE)
     except OSError:
-        pass
-    return platform.processor() or platform.machine()
+        found = None
+    return found[1].strip() if found else platform.processor() or platform.machine()
 
 
 def load_average() -> float | None:
@@ -46,36 +46,34 @@ def load_average() -> float | None:
 
 def machine() -> dict:
     """What the numbers were measured on."""
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    try:
-        import torchvision
-
-        torchvision_version = torchvision.__version__
-    except ImportError:
-        torchvision_version = None
-    info = {
+    return {
         "cpu": cpu_model(),
-        "logical_cpus": os.cpu_count(),
-        "usable_cpus": usable,
+        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "torch": torch.__version__,
-        "torchvision": torchvision_version,
         "python": platform.python_version(),
-        "os": platform.platform(terse=True),
         "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
-        # Thread settings from the environment, where set (they change CPU timings a lot).
         "environment": {key: os.environ[key] for key in THREAD_VARIABLES if key in os.environ},
     }
-    try:
-        pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-        info["memory_gib"] = round(pages * page_size / 2**30, 1)
-    except (ValueError, OSError, AttributeError):
-        pass
-    return info
 
 
-def now() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def matmul_gflops(device: torch.device, n: int = 2048, repeats: int = 5) -> dict:
+    """Dense float32 matmul speed: the best of ``repeats`` products of two n x n matrices."""
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    torch.mm(a, b)
+    times = []
+    for _ in range(repeats):
+        with Timer() as t:
+            torch.mm(a, b)
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+        times.append(t.wall)
+    return {"n": n, "best_gflops": 2 * n**3 / min(times) / 1e9}
+
+
+def step_flops_per_image(model: torch.nn.Module, batch: torch.Tensor) -> float:
+    """Floating-point operations of one training step (forward and backward) per image."""
+    with FlopCounterMode(display=False) as counter:
+        model.loss(batch).backward()
+    model.zero_grad(set_to_none=True)
+    return counter.get_total_flops() / len(batch)

@@ -8,56 +8,40 @@ cross-entropy plus the closed-form KL divergence. Only its logging every 10 batc
 
 from __future__ import annotations
 
-import gzip
-import os
-import shutil
+import struct
 import tempfile
-import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from common import Timer
 from torch import nn
 
-# Where the gzipped IDX files of Fashion-MNIST may be: the layout aelib and torchvision share,
-# then Debian's dataset-fashion-mnist package.
-FILES = (
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-)
+import aelib
+
+BATCH_SIZE = 128
+LEARNING_RATE = 1e-3
 
 
-def fashion_source_dir() -> Path:
-    """The folder that holds the four ``*.gz`` files of Fashion-MNIST."""
-    candidates = []
-    if os.environ.get("AELIB_DATA_DIR"):
-        candidates.append(Path(os.environ["AELIB_DATA_DIR"]) / "FashionMNIST" / "raw")
-    candidates.append(Path.home() / ".cache" / "aelib" / "FashionMNIST" / "raw")
-    candidates.append(Path("/usr/share/datasets/fashion-mnist"))
-    for folder in candidates:
-        if all((folder / f"{name}.gz").exists() for name in FILES):
-            return folder
-    raise FileNotFoundError(
-        "Fashion-MNIST not found in " + ", ".join(map(str, candidates)) + ": install Debian's "
-        "dataset-fashion-mnist (make system-deps) or put the four .gz files in one of them."
-    )
+def torchvision_folder(x_train, y_train, x_test, y_test) -> Path:
+    """A temporary folder laid out as torchvision's ``FashionMNIST`` reads it, holding these images.
 
-
-def torchvision_root() -> Path:
-    """A temporary folder laid out as torchvision's ``FashionMNIST`` expects, without downloading.
-
-    torchvision only extracts ``raw/*.gz`` files whose MD5 matches the original download, and
-    the Debian package ships recompressed copies, so the IDX files are decompressed here instead.
+    They are written as uncompressed IDX files, which torchvision reads as they are: it neither
+    downloads nor checks checksums, and both loops train on exactly the images aelib loaded.
     """
     root = Path(tempfile.mkdtemp(prefix="bench-torchvision-"))
     raw = root / "FashionMNIST" / "raw"
     raw.mkdir(parents=True)
-    source = fashion_source_dir()
-    for name in FILES:
-        with gzip.open(source / f"{name}.gz") as compressed, open(raw / name, "wb") as out:
-            shutil.copyfileobj(compressed, out)
+    files = {
+        "train-images-idx3-ubyte": x_train, "train-labels-idx1-ubyte": y_train,
+        "t10k-images-idx3-ubyte": x_test, "t10k-labels-idx1-ubyte": y_test,
+    }
+    for name, values in files.items():
+        if values.is_floating_point():  # images in [0, 1], as aelib holds them
+            values = (values[:, 0] * 255).round()
+        array = values.to(torch.uint8).numpy()
+        header = struct.pack(f">HBB{array.ndim}I", 0, 0x08, array.ndim, *array.shape)
+        (raw / name).write_bytes(header + array.tobytes())
     return root
 
 
@@ -81,11 +65,8 @@ class ReferenceVAE(nn.Module):
         eps = torch.randn_like(std)
         return mu + eps * std
 
-    def decode_logits(self, z):
-        return self.fc4(F.relu(self.fc3(z)))
-
     def decode(self, z):
-        return torch.sigmoid(self.decode_logits(z))
+        return torch.sigmoid(self.fc4(F.relu(self.fc3(z))))
 
     def forward(self, x):
         mu, logvar = self.encode(x.view(-1, 784))
@@ -100,18 +81,26 @@ def loss_function(recon_x, x, mu, logvar):
     return bce + kld
 
 
-def loaders(root: Path, device: torch.device, train_size: int | None = None):
-    """The example's train and test DataLoaders (batch 128; the training one shuffled)."""
+def as_aelib_vae(model: ReferenceVAE) -> aelib.VAE:
+    """``aelib.VAE(20)`` holding the reference's weights: the same layers, with fc21 and fc22
+    stacked as the encoder's last one, so that one function scores both models."""
+    m = model
+    weights = [m.fc1.weight, m.fc1.bias, torch.cat([m.fc21.weight, m.fc22.weight]),
+               torch.cat([m.fc21.bias, m.fc22.bias]), m.fc3.weight, m.fc3.bias, m.fc4.weight, m.fc4.bias]
+    vae = aelib.VAE(20).to(m.fc1.weight.device)
+    vae.load_state_dict(dict(zip(vae.state_dict(), weights, strict=True)))
+    return vae
+
+
+def loaders(root: Path, device: torch.device):
+    """The example's train and test DataLoaders (the training one shuffled)."""
     from torchvision import datasets, transforms
 
-    train = datasets.FashionMNIST(root, train=True, download=False, transform=transforms.ToTensor())
-    test = datasets.FashionMNIST(root, train=False, download=False, transform=transforms.ToTensor())
-    if train_size is not None:
-        train = torch.utils.data.Subset(train, range(min(train_size, len(train))))
+    train = datasets.FashionMNIST(root, train=True, transform=transforms.ToTensor())
+    test = datasets.FashionMNIST(root, train=False, transform=transforms.ToTensor())
     kwargs = {"num_workers": 1, "pin_memory": True} if device.type == "cuda" else {}
-    train_loader = torch.utils.data.DataLoader(train, batch_size=128, shuffle=True, **kwargs)
-    test_loader = torch.utils.data.DataLoader(test, batch_size=128, shuffle=False, **kwargs)
-    return train_loader, test_loader
+    return (torch.utils.data.DataLoader(train, batch_size=BATCH_SIZE, shuffle=True, **kwargs),
+            torch.utils.data.DataLoader(test, batch_size=BATCH_SIZE, shuffle=False, **kwargs))
 
 
 def train_epoch(model, optimizer, train_loader, device) -> float:
@@ -143,7 +132,7 @@ def test_pass(model, test_loader, device) -> float:
 
 def data_only_epoch(train_loader) -> float:
     """Seconds to iterate the training DataLoader once without any model: the data pipeline."""
-    started = time.perf_counter()
-    for _data, _ in train_loader:
-        pass
-    return time.perf_counter() - started
+    with Timer() as t:
+        for _ in train_loader:
+            pass
+    return t.wall

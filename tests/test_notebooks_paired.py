@@ -8,7 +8,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
-INSTALL_LINE = 'url = "git+https://github.com/autoencoders-course/autoencoders-course"'
 
 
 def cells(notebook):
@@ -40,15 +39,3 @@ def test_ipynb_is_committed_without_outputs(source):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{source.stem} has outputs"
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_first_code_cell_installs_aelib_on_colab_only(source):
-    notebook = jupytext.read(source)
-    first_code = next(c.source for c in notebook.cells if c.cell_type == "code")
-    assert '"google.colab" in sys.modules' in first_code and INSTALL_LINE in first_code
-
-
-def test_colab_install_points_at_the_repository_of_the_book():
-    config = (ROOT / "_config.yml").read_text()
-    assert "https://github.com/autoencoders-course/autoencoders-course" in config
