@@ -38,24 +38,31 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
+import itertools
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from torch.distributions import MultivariateNormal, Normal
 
 import aelib
-from aelib import VAE, MLPAutoencoder, claim, fit, kl_to_standard_normal, negative_elbo
+from aelib import (VAE, MLPAutoencoder, Table, claim, fit, importance_sampled_nll, kl_to_standard_normal,
+                   negative_elbo)
 from aelib.explorer import latent_explorer
-from aelib.plot import class_scatter, code_extent, image_grid, image_rows, latent_grid
+from aelib.plot import class_scatter, code_extent, image_grid, image_rows, latent_grid, show
 from aelib.settings import settings
 from aelib.vae import reparameterise
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
 # Every model in this chapter sees the same number of training images (about 250,000 passes
@@ -95,14 +102,17 @@ random_codes = fitted.sample((20,))  # (20, 2)
 fig, ax = plt.subplots(figsize=(8, 5.5), layout="constrained")
 class_scatter(ae_codes, data.y_test, data.classes, ax=ax,
                title="Plain autoencoder: test codes and 20 codes drawn from a fitted Gaussian")
-ax.scatter(*random_codes.T, marker="X", s=70, color="black", edgecolors="white", linewidths=0.8)
+ax.scatter(*random_codes.T, marker="X", s=70, color="black", edgecolors="white", linewidths=0.8, zorder=4)
 for i, (z1, z2) in enumerate(random_codes.tolist()):
-    ax.annotate(str(i + 1), (z1, z2), xytext=(5, 3), textcoords="offset points", fontweight="bold")
-plt.show()
+    ax.annotate(str(i + 1), (z1, z2), xytext=(5, 3), textcoords="offset points", fontweight="bold", zorder=5)
+show(fig, "The plain autoencoder's test codes, each class named at its median, and 20 codes "
+     "drawn from a Gaussian fitted to its training codes, as black crosses numbered 1 to 20: "
+     "most such codes land among the test codes, the rest between clusters or in empty space.")
 
 # %%
-image_grid(autoencoder.generate(random_codes), ncols=10, titles=[str(i + 1) for i in range(20)])
-plt.show()
+show(image_grid(autoencoder.generate(random_codes), ncols=10, titles=[str(i + 1) for i in range(20)]),
+     "The 20 images the plain autoencoder's decoder makes of the random codes, numbered as on "
+     "the map above: codes among the test codes decode to plausible images, the others to blends.")
 
 # %% [markdown]
 # How many of the random codes land among the real ones? Call a code *among the test codes* when
@@ -155,7 +165,7 @@ claim(0.5 < ae_among < 1, "most codes from the fitted Gaussian land among the te
 
 # %%
 torch.manual_seed(0)
-vae = VAE.mlp(embedding_dim=20)  # 784 -> 400 -> (mu, log sigma^2) and 20 -> 400 -> 784
+vae = VAE(embedding_dim=20)  # 784 -> 400 -> (mu, log sigma^2) and 20 -> 400 -> 784
 print(vae)
 mu, logvar = vae.posterior(data.x_test[:3])
 print(f"for 3 images: mu {tuple(mu.shape)}, log-variance {tuple(logvar.shape)}")
@@ -378,7 +388,7 @@ print(f"20-D VAE, test negative ELBO: {scores['negative_elbo']:.1f} nats per ima
 # Because the ELBO is a lower bound on
 # $\log p_\theta(x)$, their sum, the negative ELBO, is an **upper bound** on $-\log p_\theta(x)$,
 # the number of nats the model needs for a test image: smaller is better, and the true value is
-# lower by an amount this chapter does not measure.
+# lower, by an amount measured at the end of the chapter.
 #
 # One caution. A Bernoulli decoder describes pixels that are 0 or 1, while ours are grey levels
 # in $[0, 1]$, used as targets of the cross-entropy. That is how VAEs are usually trained on
@@ -415,7 +425,7 @@ print(f"a perfect decoder's cross-entropy on these grey-level images: {floor:.1f
 
 # %%
 torch.manual_seed(0)
-vae2d = VAE.mlp(embedding_dim=2)
+vae2d = VAE(embedding_dim=2)
 fit(vae2d, x_train, test=data.x_test, epochs=epochs)
 vae_codes = vae2d.embed(data.x_test)  # posterior means, (N, 2)
 print(f"standard deviation of the codes, per dimension: autoencoder {ae_codes.std(dim=0).numpy().round(2)}, "
@@ -428,7 +438,11 @@ class_scatter(vae_codes, data.y_test, data.classes, ax=right, title="VAE (poster
 right.add_patch(plt.Circle((0, 0), 2, fill=False, linestyle="--", color="black"))
 right.set_aspect("equal", adjustable="datalim")
 left.get_legend().remove()
-plt.show()
+show(fig, "The test codes of the plain autoencoder (left) and the VAE's posterior means (right), "
+     "each class named at its median, with a dashed circle of radius 2 around the VAE's origin. "
+     "The autoencoder's codes spread over a wide range in clusters of very different size; the "
+     "VAE's sit around the origin on roughly the prior's scale, the classes packed against each "
+     "other.")
 
 # %% [markdown]
 # The autoencoder's codes spread over whatever range suits it, in clusters of very different
@@ -461,8 +475,8 @@ claim(vae_codes.mean(dim=0).norm() < 0.5, "the VAE's codes sit around the origin
 
 # %%
 torch.manual_seed(1)
-image_grid(vae2d.generate(torch.randn(20, 2)), ncols=10)
-plt.show()
+show(image_grid(vae2d.generate(torch.randn(20, 2)), ncols=10),
+     "Twenty images the VAE's decoder makes of codes drawn from the standard normal prior.")
 vae_among = among(torch.randn(2000, 2), vae_codes)
 print(f"prior samples among the VAE's test codes: {vae_among:.0%} "
       f"(codes from the Gaussian fitted to the autoencoder: {ae_among:.0%})")
@@ -487,7 +501,9 @@ latent_grid(autoencoder, code_extent(ae_codes), n=16, ax=left)
 latent_grid(vae2d, (-2.5, 2.5, -2.5, 2.5), n=16, ax=right)
 left.set_title("plain autoencoder, box of its codes")
 right.set_title("VAE, square of the prior")
-plt.show()
+show(fig, "The images decoded from a 16 by 16 grid of codes over the plain autoencoder's box of "
+     "codes (left) and over the VAE's square from -2.5 to 2.5 (right): both change gradually and "
+     "decode to plausible images almost everywhere; the VAE's images look blurrier.")
 
 # %% [markdown]
 # Both planes decode to plausible images almost everywhere, and both change gradually. The
@@ -515,12 +531,15 @@ latent_explorer(vae2d, vae_codes, data.y_test, data.classes, extent=(-2.5, 2.5, 
 a = int((data.y_test == 2).nonzero()[0])  # the first test image of class 2
 b = int((data.y_test == 7).nonzero()[0])  # the first test image of class 7
 t = torch.linspace(0, 1, 10)[:, None]  # (10, 1)
-blank = torch.full((8, 1, 28, 28), float("nan"))  # NaN pixels are not drawn
+blank = torch.full((8, 1, 28, 28), float("nan"))  # image_rows leaves an all-NaN image out
 rows = {"originals": torch.cat([data.x_test[a : a + 1], blank, data.x_test[b : b + 1]])}
 for name, model, codes in (("autoencoder", autoencoder, ae_codes), ("VAE", vae2d, vae_codes)):
     rows[name] = model.generate((1 - t) * codes[a] + t * codes[b])  # (10, 1, 28, 28)
-image_rows(rows, n=10)
-plt.show()
+show(image_rows(rows, n=10),
+     f"Top row, the first test images of classes {data.classes[2]} and {data.classes[7]}, at the "
+     "two ends; below, the ten images decoded along the straight line between their codes, for "
+     "the plain autoencoder and for the VAE. Both paths change gradually and may pass through a "
+     "third class on the way.")
 
 # %% [markdown]
 # Both paths change gradually, and both may pass through a third class on the way, because a
@@ -545,16 +564,16 @@ betas = {0.25: None, 1.0: vae2d, 4.0: None}
 for beta in betas:
     if betas[beta] is None:
         torch.manual_seed(0)
-        betas[beta] = VAE.mlp(embedding_dim=2, beta=beta)
+        betas[beta] = VAE(embedding_dim=2, beta=beta)
         fit(betas[beta], x_train, epochs=epochs)
-print(f"{'beta':>5} {'reconstruction':>15} {'KL':>6} {'negative ELBO':>14} {'code radius':>12}"
-      "   (nats per test image)")
 beta_scores = {beta: negative_elbo(model, data.x_test) for beta, model in betas.items()}
 radius = {beta: model.embed(data.x_test).pow(2).sum(dim=1).mean().sqrt().item()
           for beta, model in betas.items()}
-for beta, result in beta_scores.items():
-    print(f"{beta:>5} {result['reconstruction']:>15.1f} {result['kl']:>6.2f} "
-          f"{result['negative_elbo']:>14.1f} {radius[beta]:>12.2f}")
+Table([{"beta": beta, "reconstruction": result["reconstruction"], "KL": result["kl"],
+        "negative ELBO": result["negative_elbo"], "code radius": radius[beta]}
+       for beta, result in beta_scores.items()],
+      {"reconstruction": ".1f", "KL": ".2f", "negative ELBO": ".1f", "code radius": ".2f"},
+      caption="Nats per test image; the code radius is the root mean square length of the codes")
 
 # %% tags=["hide-cell"]
 kl = {beta: result["kl"] for beta, result in beta_scores.items()}
@@ -579,7 +598,9 @@ for (beta, model), top, bottom in zip(betas.items(), axes[0], axes[1]):
     top.get_legend().remove()
     latent_grid(model, (-2.5, 2.5, -2.5, 2.5), n=12, ax=bottom)
 fig.legend(*top.get_legend_handles_labels(), loc="outside right center", markerscale=3, frameon=False)
-plt.show()
+show(fig, "Top row, the test codes of the VAEs with beta = 0.25, 1 and 4 on the same axes, each "
+     "with the dashed circle of radius 2: the codes contract towards the origin as beta grows. "
+     "Bottom row, what each decoder draws over the prior's square from -2.5 to 2.5.")
 
 # %% [markdown]
 # To compare the decoded squares with a number, we decode the same grid of codes with each model
@@ -634,9 +655,9 @@ claim(blur[4.0] < 1.02 * blur[1.0], "the beta = 4 square is no more blurred than
 # as the bound on binarised images explained above):
 
 # %%
-print(f"{'model':16} {'negative ELBO':>14} {'reconstruction':>15} {'KL':>6}")
-for name, result in (("VAE, 20-D code", scores), ("VAE, 2-D code", beta_scores[1.0])):
-    print(f"{name:16} {result['negative_elbo']:>14.1f} {result['reconstruction']:>15.1f} {result['kl']:>6.1f}")
+Table([{"model": name, "negative ELBO": result["negative_elbo"], "reconstruction": result["reconstruction"],
+        "KL": result["kl"]} for name, result in (("VAE, 20-D code", scores), ("VAE, 2-D code", beta_scores[1.0]))],
+      dict.fromkeys(["negative ELBO", "reconstruction", "KL"], ".1f"), caption="Nats per test image")
 
 # %% tags=["hide-cell"]
 two_d = beta_scores[1.0]
@@ -649,6 +670,79 @@ claim(scores["negative_elbo"] < two_d["negative_elbo"], "the 20-D VAE's total is
 # %% [markdown]
 # The 20-D code buys a much smaller reconstruction term with a larger KL term, and the total is
 # lower: two numbers cannot carry the details of slant, thickness and shape that twenty can.
+
+# %% [markdown]
+# ## How loose is the bound?
+#
+# The gap between the ELBO and $\log p_\theta(x)$ is $\operatorname{KL}\big(q_\phi(z \mid x)
+# \,\|\, p_\theta(z \mid x)\big)$, and it can be measured. Write the likelihood as an expectation
+# under the encoder, $p_\theta(x) = \mathbb{E}_{q_\phi(z \mid x)}\big[p_\theta(x \mid z)\, p(z) /
+# q_\phi(z \mid x)\big]$, and estimate it with $K$ codes $z_k \sim q_\phi(z \mid x)$:
+#
+# $$
+# \log p_\theta(x) \approx \log \frac{1}{K} \sum_{k=1}^{K}
+# \frac{p_\theta(x \mid z_k)\, p(z_k)}{q_\phi(z_k \mid x)}.
+# $$
+#
+# By Jensen's inequality the expected value of the right-hand side is a lower bound on
+# $\log p_\theta(x)$ for every $K$; with $K = 1$ it is the ELBO, and it rises towards
+# $\log p_\theta(x)$ as $K$ grows {cite}`burda2016` (who also trained with it: the importance
+# weighted autoencoder). `aelib.importance_sampled_nll` computes its negative, in nats per image,
+# on the first test images.
+#
+# A two-number code allows a second route, with no sampling at all: add up $p_\theta(x \mid z)
+# \, p(z)$ over a fine grid of codes, times the area of a grid cell. The prior puts all but a
+# millionth of its mass inside $[-5, 5]^2$, and a sum over a grid of smooth bumps is accurate once
+# the cells are small next to the bumps, which two grid sizes check.
+
+# %%
+def grid_nll(vae, x, n, radius=5.0):
+    """-log p(x) per image of a VAE with a 2-number code, by a sum over an n x n grid of codes."""
+    ticks = torch.linspace(-radius, radius, n)
+    codes = torch.cartesian_prod(ticks, ticks)  # (n * n, 2)
+    with torch.no_grad():
+        logits = torch.cat([vae.logits(chunk).flatten(1) for chunk in codes.split(10_000)])
+    log_p, log_not_p = F.logsigmoid(logits), F.logsigmoid(-logits)  # log p_i, log(1 - p_i)
+    log_prior_mass = Normal(0.0, 1.0).log_prob(codes).sum(1) + 2 * torch.log(ticks[1] - ticks[0])
+    nll = []
+    for images in x.flatten(1).split(250):
+        log_likelihood = images @ log_p.T + (1 - images) @ log_not_p.T  # (images, codes)
+        nll.append(-torch.logsumexp(log_likelihood + log_prior_mass, dim=1))
+    return torch.cat(nll)
+
+
+x_eval = data.x_test[: settings.samples(1000)]
+sample_counts = (1, 10, 100, 1000) if not settings.smoke else (1, 2)
+likelihood = {name: {K: importance_sampled_nll(model, x_eval, K) for K in sample_counts}
+              for name, model in (("VAE, 20-D code", vae), ("VAE, 2-D code", vae2d))}
+coarse, fine = grid_nll(vae2d, x_eval, 150).mean().item(), grid_nll(vae2d, x_eval, 300).mean().item()
+rows = [{"model": name, **{f"K = {K}": value for K, value in estimates.items()},
+         "grid of codes": fine if name == "VAE, 2-D code" else "-"} for name, estimates in likelihood.items()]
+Table(rows, dict.fromkeys([*rows[0]][1:], ".2f"),
+      caption=f"-log p(x) in nats per image on {len(x_eval):,} test images, estimated with K codes per image")
+
+# %% tags=["hide-cell"]
+for name, estimates in likelihood.items():
+    values = list(estimates.values())
+    claim(all(a > b for a, b in itertools.pairwise(values)), f"{name}: the estimate falls as K grows",
+          **{f"K_{K}": v for K, v in estimates.items()})
+two_d_estimates = likelihood["VAE, 2-D code"]
+claim(abs(coarse - fine) < 0.05, "the sums over two grid sizes agree", grid_150=coarse, grid_300=fine)
+claim(fine < two_d_estimates[sample_counts[-1]], "the importance-sampled estimates stay above the grid's value",
+      grid=fine, largest_K=two_d_estimates[sample_counts[-1]])
+claim(two_d_estimates[1] - two_d_estimates[sample_counts[-1]] > two_d_estimates[sample_counts[-1]] - fine,
+      "the largest K closes more of the 2-D VAE's gap than it leaves",
+      elbo=two_d_estimates[1], largest_K=two_d_estimates[sample_counts[-1]], grid=fine)
+
+# %% [markdown]
+# Every row falls as $K$ grows: the ELBO ($K = 1$) is loose by several nats per image, for the
+# 20-D VAE as for the 2-D one. For the 2-D VAE, the grid gives the value the estimates approach,
+# and the two grid sizes agree, so the sum has converged. A thousand codes per image close most
+# of its gap but not all: when the encoder's Gaussian is narrower than the true posterior or
+# shaped differently, the estimate leans on rare codes with large weights, and it converges
+# slowly. The gap the ELBO leaves is the price of the encoder's approximation, and it is one
+# reason the ELBO is a fair but pessimistic score: two models can differ by their encoders' fit
+# rather than by how well they describe the images.
 
 # %% [markdown]
 # ## Exercises
@@ -709,7 +803,7 @@ claim(scores["negative_elbo"] < two_d["negative_elbo"], "the 20-D VAE's total is
 #
 # ```python
 # torch.manual_seed(0)
-# no_kl = VAE.mlp(embedding_dim=2, beta=0.0)
+# no_kl = VAE(embedding_dim=2, beta=0.0)
 # fit(no_kl, x_train, epochs=epochs)
 # class_scatter(no_kl.embed(data.x_test), data.y_test, data.classes)
 # plt.show()
@@ -746,7 +840,7 @@ claim(scores["negative_elbo"] < two_d["negative_elbo"], "the 20-D VAE's total is
 # ```python
 # torch.manual_seed(0)
 # x_binary, test_binary = torch.bernoulli(x_train), torch.bernoulli(data.x_test)
-# binary_vae = VAE.mlp(embedding_dim=20)
+# binary_vae = VAE(embedding_dim=20)
 # fit(binary_vae, x_binary, test=test_binary, epochs=epochs)
 # binary = negative_elbo(binary_vae, test_binary)["negative_elbo"]
 # print(f"binarised: {binary:.1f}, grey levels: {scores['negative_elbo']:.1f}, floor: {floor:.1f} nats")

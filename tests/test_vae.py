@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
-from aelib import VAE, ConditionalVAE, kl_to_standard_normal
-from aelib.vae import reparameterise
+from aelib import VAE, ConditionalVAE, importance_sampled_nll, kl_to_standard_normal, negative_elbo
+from aelib.vae import bernoulli_nll, reparameterise
 
 
 def test_closed_form_kl_matches_a_monte_carlo_estimate():
@@ -98,3 +98,17 @@ def test_conditional_vae_labels_are_checked_with_the_fix_in_the_message(labels, 
         cvae.loss(torch.rand(3, 1, 28, 28), labels)
     with pytest.raises(ValueError, match=words):
         cvae.generate(torch.zeros(3, 2), labels)
+
+
+def test_importance_sampled_nll_approaches_the_exact_value_from_above():
+    torch.manual_seed(0)
+    vae, x = VAE(1, hidden=(16,)), torch.rand(3, 1, 28, 28)
+    codes = torch.linspace(-8, 8, 4001)[:, None]  # log p(x) by a sum over a fine grid of 1-D codes
+    with torch.no_grad():
+        log_joint = -bernoulli_nll(vae.logits(codes).repeat(3, 1, 1, 1), x.repeat_interleave(len(codes), 0))
+    log_joint = log_joint.reshape(3, -1) + Normal(0.0, 1.0).log_prob(codes[:, 0]) + torch.log(codes[1] - codes[0])
+    exact = -torch.logsumexp(log_joint, dim=1).mean().item()
+    one, many = importance_sampled_nll(vae, x, 1), importance_sampled_nll(vae, x, 5000)
+    assert one == pytest.approx(negative_elbo(vae, x)["negative_elbo"], abs=0.5)
+    assert exact <= many < one
+    assert many - exact < 0.05 * (one - exact)
