@@ -1,42 +1,142 @@
-"""The course's figures, in one colour-blind-safe style.
+"""The course's figures: one style, a palette checked for colour-blind readers, and a text
+description of every figure.
 
-Every function draws into a new figure (or the ``ax`` it is given) and returns the figure.
+Importing aelib changes no matplotlib setting: call ``use_style()`` once (every chapter does in
+its set-up cell) or draw inside ``with plt.style.context(STYLE):``. Every drawing function draws
+into a new figure (or the ``ax`` it is given) and returns the figure; ``show(fig, alt)`` displays
+a figure with a description of it as its alt text.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 from collections.abc import Mapping, Sequence
+from html import escape
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import patheffects
+from PIL import Image
 
-# One colour per class: Tableau's colour-blind-safe palette, with its four light greys and pale
-# tints (invisible as small points on white) replaced by darker colour-blind-safe colours from Paul
-# Tol's palettes. Markers vary too, so the classes stay apart in greyscale print.
+# One colour per class, chosen so that every pair stays apart (CIEDE2000 difference above 11) for
+# readers with normal vision and under simulated protanopia, deuteranopia and tritanopia, and dark
+# enough to see as small points on white (tests/test_plot.py checks both). Markers vary too, and
+# class_scatter names each cluster on the plot, so colour is never the only cue.
 PALETTE = [
-    "#006BA4", "#FF800E", "#117733", "#595959", "#5F9ED1",
-    "#C85200", "#AA4499", "#44AA99", "#DDAA33", "#882255",
+    "#0077BB", "#EE7733", "#117733", "#882255", "#D296B4",
+    "#A56978", "#3CC387", "#3C00E1", "#B496FF", "#E1003C",
 ]
 MARKERS = "o^sDvP*Xhp"
+STYLE = {
+    "axes.prop_cycle": plt.cycler(color=PALETTE),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "figure.figsize": (6.4, 4.0),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "image.cmap": "gray",
+    "font.size": 11,
+}
+SHARPNESS = 1.5  # show() draws figures at 1.5 pixels per screen pixel: sharp when zoomed on a phone
 
 
 def use_style() -> None:
-    """Apply the course's plotting style (called on import of aelib)."""
-    plt.rcParams.update(
-        {
-            "axes.prop_cycle": plt.cycler(color=PALETTE),
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
-            "figure.figsize": (6.4, 4.0),
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "image.cmap": "gray",
-            "font.size": 11,
-        }
-    )
+    """Apply the course's plotting style (STYLE) to matplotlib's global settings."""
+    plt.rcParams.update(STYLE)
+
+
+def show(fig: plt.Figure, alt: str) -> None:
+    """Display ``fig`` as a PNG whose alt text describes it, then close it.
+
+    The alt text is ``describe(fig)``, what is plotted, followed by ``alt``, the chapter's sentence
+    on what to notice. The background is opaque white, so that the figure reads in dark mode too,
+    and the PNG has 256 colours, which keeps the page light (the image is embedded in it).
+    """
+    from IPython.display import display
+
+    drawn, buffer = io.BytesIO(), io.BytesIO()
+    fig.savefig(drawn, format="png", dpi=SHARPNESS * fig.dpi, bbox_inches="tight", facecolor="white",
+                transparent=False)
+    plt.close(fig)
+    Image.open(drawn).convert("RGB").quantize(256).save(buffer, format="png", optimize=True)
+    png = buffer.getvalue()
+    width = round(int.from_bytes(png[16:20], "big") / SHARPNESS)  # from the PNG header
+    text = f"{describe(fig)} {alt}"
+    data = base64.b64encode(png).decode("ascii")
+    html = f'<img src="data:image/png;base64,{data}" width="{width}" alt="{escape(text)}">'
+    display({"text/html": html, "image/png": data, "text/plain": text}, raw=True)
+
+
+def describe(fig: plt.Figure) -> str:
+    """What a figure shows, read off its artists: its title, each panel's title, axes, marks and
+    legend, and rows of small images (as ``image_rows`` and ``image_grid`` draw them)."""
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    thumbnails = [ax for ax in axes if ax.images and not ax.get_xlabel()]
+    panels = [ax for ax in axes if ax not in thumbnails and ax.has_data()]
+    parts = [_plain(fig.get_suptitle()).rstrip(".") + "."] if fig.get_suptitle() else []
+    if thumbnails:
+        parts.append(_thumbnails(thumbnails))
+    for i, ax in enumerate(panels, start=1):
+        parts.append(_panel(ax, f"Panel {i} of {len(panels)}" if len(panels) > 1 else "A plot"))
+    parts += [f"Legend: {_legend(legend)}." for legend in fig.legends]
+    return " ".join(parts)
+
+
+def _plain(text: str) -> str:
+    """Text with its mathtext as plain words: '$z_1$' -> 'z1', r'$\\sigma$' -> 'sigma'."""
+    return re.sub(r"\$([^$]*)\$", lambda math: re.sub(r"[\\{}_^]", "", math[1]), text).strip()
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("s" if n != 1 else "")
+
+
+def _number(value: float) -> str:
+    return np.format_float_positional(value, precision=3, fractional=False, trim="-")
+
+
+def _thumbnails(axes: list[plt.Axes]) -> str:
+    rows: dict[float, list[plt.Axes]] = {}
+    for ax in axes:
+        rows.setdefault(round(ax.get_position().y0, 3), []).append(ax)
+    described = []
+    for row in (rows[y] for y in sorted(rows, reverse=True)):
+        label, titles = _plain(row[0].get_ylabel()), [_plain(ax.get_title()) for ax in row]
+        if label or any(titles):
+            described.append((f"{label}: " if label else "") + _count(len(row), "image")
+                             + (f" titled {', '.join(titles)}" if any(titles) else ""))
+    details = f" ({'; '.join(described)})" if described else ""
+    return f"{len(axes)} images in {_count(len(rows), 'row')}{details}."
+
+
+def _axis(label: str, limits: tuple[float, float], scale: str) -> str:
+    log = ", log scale" if scale == "log" else ""
+    return f"{_plain(label) or 'unlabelled'} ({_number(min(limits))} to {_number(max(limits))}{log})"
+
+
+def _panel(ax: plt.Axes, name: str) -> str:
+    marks = [kind for kind, present in [
+        ("an image", ax.images),
+        ("points", any(type(c).__name__ == "PathCollection" for c in ax.collections)),
+        ("contour lines", any(type(c).__name__ == "QuadContourSet" for c in ax.collections)),
+        ("bars", ax.containers),
+        (_count(len(ax.lines), "line"), ax.lines),
+    ] if present]
+    title = f", titled '{_plain(ax.get_title())}'" if ax.get_title() else ""
+    marks = ", ".join(marks[:-1]) + " and " + marks[-1] if len(marks) > 1 else "".join(marks)
+    text = (f"{name}{title}: {marks}; vertical axis "
+            f"{_axis(ax.get_ylabel(), ax.get_ylim(), ax.get_yscale())}, horizontal axis "
+            f"{_axis(ax.get_xlabel(), ax.get_xlim(), ax.get_xscale())}")
+    return text + (f"; legend: {_legend(ax.get_legend())}." if ax.get_legend() else ".")
+
+
+def _legend(legend) -> str:
+    return ", ".join(_plain(t.get_text()) for t in legend.get_texts())
 
 
 def _as_images(x: torch.Tensor) -> np.ndarray:
@@ -46,11 +146,17 @@ def _as_images(x: torch.Tensor) -> np.ndarray:
 
 
 def image_rows(rows: Mapping[str, torch.Tensor], n: int = 10, size: float = 0.9) -> plt.Figure:
-    """One row of ``n`` images per entry, labelled by its key: e.g. originals above reconstructions."""
+    """One row of ``n`` images per entry, labelled by its key: e.g. originals above reconstructions.
+
+    An image that is all NaN leaves its place empty, without a frame.
+    """
     fig, axes = plt.subplots(len(rows), n, figsize=(n * size, len(rows) * size + 0.2), squeeze=False)
     for r, (label, images) in enumerate(rows.items()):
         for c, image in enumerate(_as_images(images[:n])):
-            axes[r, c].imshow(image, vmin=0, vmax=1)
+            if np.isnan(image).all():
+                axes[r, c].set_frame_on(False)
+            else:
+                axes[r, c].imshow(image, vmin=0, vmax=1)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
     for ax in axes.flat:
         ax.set_xticks([]), ax.set_yticks([])
@@ -90,7 +196,8 @@ def class_scatter(
     """2-D points (N, 2), such as codes or a toy data set, coloured and shaped by class, with a legend.
 
     ``variable`` names the axes (``z`` gives $z_1$ and $z_2$). Small sets get larger, outlined
-    markers; thousands of codes get small translucent ones.
+    markers; thousands of codes get small translucent ones. With more than two classes, each
+    class's name is also written at its median point, so that no reader needs the colours.
     """
     points, labels = _numpy(points), _numpy(labels)
     if points.ndim != 2 or points.shape[1] != 2:
@@ -102,6 +209,13 @@ def class_scatter(
     for c, name in enumerate(classes):
         ax.scatter(*points[labels == c].T, s=size, color=PALETTE[c % 10], marker=MARKERS[c % 10], label=name,
                    alpha=0.8 if few else 0.6, edgecolors="white" if few else "none", linewidths=0.4 if few else 0)
+    if len(classes) > 2:
+        halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+        for c, name in enumerate(classes):
+            if (labels == c).any():
+                ax.text(*np.median(points[labels == c], axis=0), name, ha="center", va="center",
+                        fontsize=12 if len(name) <= 2 else 8, fontweight="bold", path_effects=halo,
+                        clip_on=True, zorder=3)
     ax.legend(markerscale=max(1.5, 12 / size), loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     ax.set_xlabel(f"${variable}_1$"), ax.set_ylabel(f"${variable}_2$")
     if title:
@@ -118,7 +232,7 @@ def latent_grid(model, extent: tuple[float, float, float, float], n: int = 15, a
     side = images.shape[-1]
     mosaic = images.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
     fig, ax = _figure(ax, (6, 6))
-    ax.imshow(mosaic, extent=extent, vmin=0, vmax=1, aspect="auto")
+    ax.imshow(mosaic, extent=extent, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     ax.set_xlabel("$z_1$"), ax.set_ylabel("$z_2$")
     ax.grid(False)
     return fig

@@ -34,10 +34,12 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
@@ -49,10 +51,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
 
-import aelib  # noqa: F401  (importing aelib applies the course's plot style)
+import aelib
 from aelib import claim
-from aelib.plot import class_scatter, decision_boundary
+from aelib.plot import class_scatter, decision_boundary, show
 from aelib.settings import settings
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
 # ## Two questions about labelled data
@@ -94,8 +98,10 @@ classes = ["upper moon (y = 0)", "lower moon (y = 1)"]
 print(f"{len(x_train)} training and {len(x_test)} test points, each x of shape {x.shape[1:]}")
 
 # %%
-class_scatter(x_train, y_train, classes, title="Training data", variable="x")
-plt.show()
+show(class_scatter(x_train, y_train, classes, title="Training data", variable="x"),
+     "Two interleaving half circles of points, one per class: an arch (the upper moon) and a U "
+     "(the lower moon), each with one tip reaching into the hollow of the other, so that no "
+     "straight line separates the classes.")
 
 # %% [markdown]
 # ## A discriminative model: logistic regression
@@ -196,7 +202,10 @@ decision_boundary(posterior, x_test, y_test, classes, ax=axes[1],
                   title=f"Generative: 3 Gaussians per class, {acc_generative:.1%}")
 axes[0].get_legend().remove()
 axes[1].set_ylabel("")
-plt.show()
+show(fig, "Each region is tinted in the colour of the class predicted there, paler where the "
+     "classifier is less sure, with the test points on top. Logistic regression's boundary is a "
+     "straight line, so the tips of both moons fall on its wrong side; the generative "
+     "classifier's boundary bends between the moons and scores the higher test accuracy.")
 
 # %% [markdown]
 # Logistic regression can only draw a straight line, so the tips of both moons fall on the wrong
@@ -245,7 +254,10 @@ for ax, (points, labels, title) in zip(axes, panels):
     class_scatter(points, labels, classes, ax=ax, title=title, variable="x")
 axes[0].get_legend().remove()
 axes[1].set_ylabel("")
-plt.show()
+show(fig, "Real training points (left) and as many points sampled from the model (right), over "
+     "the same grey contours of the model's density p(x), which follow the two arcs. The samples "
+     "are new points, yet they follow the arcs and keep each class on its own moon; a few land "
+     "a little off the arc.")
 
 # %% [markdown]
 # The sampled points are new, not copies, yet they follow the two arcs and keep each class on its

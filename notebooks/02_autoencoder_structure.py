@@ -35,10 +35,12 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
@@ -49,8 +51,10 @@ from torch import nn
 
 import aelib
 from aelib import Autoencoder, claim, fit, reconstruction_mse
-from aelib.plot import image_rows, loss_curves, show_reconstructions
+from aelib.plot import image_rows, loss_curves, show, show_reconstructions
 from aelib.settings import settings
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
 # ## The data
@@ -64,8 +68,8 @@ from aelib.settings import settings
 data = aelib.load_dataset()
 print(f"{data.name}: {len(data.x_train):,} training and {len(data.x_test):,} test images")
 print(f"one batch of images has shape (N, channels, height, width) = {tuple(data.x_train[:8].shape)}")
-image_rows({"training images": data.x_train[:12]}, n=12)
-plt.show()
+show(image_rows({"training images": data.x_train[:12]}, n=12),
+     f"The first twelve {data.name} training images: light shapes on a black background.")
 
 # %% [markdown]
 # ## Why squeeze an image through a narrow code?
@@ -92,8 +96,9 @@ plt.show()
 
 # %%
 torch.manual_seed(0)
-image_rows({"random pixels": torch.rand(12, 1, 28, 28)}, n=12)
-plt.show()
+show(image_rows({"random pixels": torch.rand(12, 1, 28, 28)}, n=12),
+     "Twelve images whose pixels are drawn uniformly at random: each is grey static, and none "
+     "looks like a digit or a garment.")
 
 # %% [markdown]
 # ## Encoder, code, decoder
@@ -237,9 +242,10 @@ history = fit(model, x_train, test=data.x_test, **recipe)
 print(f"{len(x_train):,} training images, {history.epochs} epochs in {sum(history.seconds):.0f} s")
 
 # %%
-loss_curves(history, ylabel="mean squared error per pixel")
-plt.title("Reconstruction error during training")
-plt.show()
+fig = loss_curves(history, ylabel="mean squared error per pixel")
+fig.axes[0].set_title("Reconstruction error during training")
+show(fig, "The training loss (solid, averaged over each epoch) and the test loss (dashed, at the "
+     "end of each epoch) fall together.")
 
 # %% [markdown]
 # The training and test curves fall together, so the model is learning something that holds for
@@ -319,7 +325,10 @@ claim(abs(mse_by_hand / mse_with_fit - 1) < 0.05, "the plain hand-written epoch 
 # %% [markdown]
 # Around this loop `fit` adds what a course needs: a progress bar or log line, the `History` of
 # training and test losses, a clean stop on Ctrl-C that keeps the weights, an error that keeps
-# finite weights when the loss becomes NaN or infinite, and the speed-ups above.
+# finite weights when the loss becomes NaN or infinite, and the speed-ups above (with one more,
+# a setting of the memory allocator, all three in `aelib.speed`). For models that draw random
+# noise (the VAEs of chapter 5), the test losses draw it from a seed of their own, so scoring a
+# test set after every epoch never changes the training.
 #
 # To judge the size of the error, compare it with a baseline that ignores the input: answering
 # every image with the average training image.
@@ -344,8 +353,10 @@ claim(test_mse < 0.5 * baseline_mse, "a 16-number code removes more than half of
 
 # %%
 originals = data.x_test[:12]
-show_reconstructions(originals, model.reconstruct(originals), n=12)
-plt.show()
+show(show_reconstructions(originals, model.reconstruct(originals), n=12),
+     "Twelve test images above their reconstructions from 16-number codes: each reconstruction "
+     "keeps the identity and overall shape of its original but is smoother, without its thin "
+     "strokes and fine texture.")
 
 # %% [markdown]
 # The reconstructions keep the identity and the overall shape of each image but are smoother than
@@ -390,7 +401,10 @@ ax.set_ylim(0, 1.15 * max(baseline_mse, *sweep_mse))
 ax.set_xlabel("code size (embedding_dim)"), ax.set_ylabel("test MSE per pixel")
 ax.set_title(f"Reconstruction error against code size ({data.name})")
 ax.legend(frameon=False, loc="lower left")
-plt.show()
+show(fig, "The test error of the reference autoencoder for codes of 2, 4, 8, 16 and 32 numbers, "
+     "each point labelled with its value, and a dashed line for the average image. The error "
+     "falls as the code grows, steeply from 2 to 8 numbers and less from 8 to 32; even two "
+     "numbers stay below the dashed line.")
 
 # %% [markdown]
 # The error falls as the code grows, steeply at first: every extra number lets the encoder pass
@@ -414,8 +428,11 @@ claim(mse_of[2] < baseline_mse, "two numbers beat the average image",
 
 # %%
 rows = {"original": originals} | {f"d = {d}": sweep[d].reconstruct(originals) for d in code_sizes}
-image_rows(rows, n=12)
-plt.show()
+show(image_rows(rows, n=12),
+     "Twelve test images (top row) and their reconstructions from codes of 2, 4, 8, 16 and 32 "
+     "numbers, one row per code size: with 2 or 4 numbers many come back blurred or as another "
+     "class, and longer codes keep more of each image's own shape, such as the slant and "
+     "thickness of a stroke.")
 
 # %% [markdown]
 # With two or four numbers, many images come back blurred or as a different class: the code has

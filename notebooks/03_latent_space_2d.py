@@ -34,10 +34,12 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
@@ -46,10 +48,12 @@ import torch
 from sklearn.neighbors import KNeighborsClassifier
 
 import aelib
-from aelib import PCA, Autoencoder, claim, fit, knn_accuracy, reconstruction_mse
+from aelib import PCA, Autoencoder, Table, claim, fit, knn_accuracy, reconstruction_mse
 from aelib.explorer import latent_explorer
-from aelib.plot import class_scatter, code_extent, image_grid, latent_grid, loss_curves
+from aelib.plot import class_scatter, code_extent, image_grid, latent_grid, loss_curves, show
 from aelib.settings import settings
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %%
 data = aelib.load_dataset()
@@ -76,9 +80,10 @@ torch.manual_seed(0)
 model = Autoencoder(channels=1, embedding_dim=2)
 history = fit(model, x_train, test=data.x_test, epochs=epochs, batch_size=64, lr=2e-3)
 print(f"{epochs} epochs of {len(x_train):,} images in {sum(history.seconds):.0f} s")
-loss_curves(history, ylabel="mean squared error per pixel")
-plt.title("Training with a two-number code")
-plt.show()
+fig = loss_curves(history, ylabel="mean squared error per pixel")
+fig.axes[0].set_title("Training with a two-number code")
+show(fig, "The training loss (solid, averaged over each epoch) and the test loss (dashed, at the "
+     "end of each epoch) of the autoencoder whose code has two numbers.")
 
 # %%
 ae_mse = reconstruction_mse(model, data.x_test)
@@ -97,9 +102,12 @@ print(f"test MSE with a code of two numbers: {ae_mse:.4f}")
 # %%
 codes = model.embed(data.x_test)  # (N, 2)
 print(f"codes: {tuple(codes.shape)}")
-class_scatter(codes, data.y_test, data.classes, size=8,
-               title=f"Autoencoder codes of the {data.name} test images")
-plt.show()
+show(class_scatter(codes, data.y_test, data.classes, size=8,
+                   title=f"Autoencoder codes of the {data.name} test images"),
+     "Every test image's two-number code as a point, coloured and shaped by its true class, with "
+     "each class's name written at the median of its codes. Images of the same class gather in "
+     "the same region, classes drawn in similar ways sit next to each other and overlap, and "
+     "some clusters spread much wider than others.")
 
 # %% [markdown]
 # Images of the same class gather in the same region although the autoencoder was never told
@@ -125,7 +133,10 @@ class_scatter(codes, data.y_test, data.classes, ax=left, size=8, title="codes of
 left.set_xlim(extent[:2]), left.set_ylim(extent[2:])
 latent_grid(model, extent, n=20, ax=right)
 right.set_title("decoded grid of codes")
-plt.show()
+show(fig, "Left, the test codes over the box that holds most of them; right, the images the "
+     "decoder makes of a 20 by 20 grid of codes over the same box, each drawn where its code "
+     "lies. Each class's region decodes to images of that class, and across the grid one kind "
+     "of image morphs smoothly into another.")
 
 # %% [markdown]
 # Moving across the grid, one kind of image morphs smoothly into another: the decoder has learned
@@ -160,9 +171,8 @@ knn = {
     "PCA": knn_accuracy(pca.embed(x_train), y_train, pca_codes, data.y_test),
 }
 mse = {"autoencoder": ae_mse, "PCA": reconstruction_mse(pca, data.x_test)}
-print(f"{'2-D code':12} {'5-NN accuracy':>14} {'test MSE':>10}")
-for name, accuracy in knn.items():
-    print(f"{name:12} {accuracy:>14.1%} {mse[name]:>10.4f}")
+Table([{"2-D code": name, "5-NN accuracy": knn[name], "test MSE": mse[name]} for name in knn],
+      {"5-NN accuracy": ".1%", "test MSE": ".4f"})
 
 # %% tags=["hide-cell"]
 claim(knn["autoencoder"] > knn["PCA"], "the autoencoder's two numbers separate the classes better than PCA's",
@@ -184,7 +194,9 @@ for ax, name, points in [(left, "PCA", pca_codes), (right, "autoencoder", codes)
     class_scatter(points, data.y_test, data.classes, ax=ax, size=8,
                    title=f"{name}, 5-NN accuracy {knn[name]:.1%}")
 left.get_legend().remove()
-plt.show()
+show(fig, "The test codes of PCA with two components (left) and of the autoencoder (right), "
+     "each class named at its median: the autoencoder's classes overlap less, as the 5-NN "
+     "accuracies in the titles say.")
 
 # %% [markdown]
 # ## What this latent space lacks
@@ -227,8 +239,8 @@ box_low, box_high = torch.tensor(extent[0::2]), torch.tensor(extent[1::2])
 box_codes = box_low + (box_high - box_low) * torch.rand(5000, 2, generator=uniform)
 territory = KNeighborsClassifier(5).fit(codes.numpy(), data.y_test.numpy()).predict(box_codes.numpy())
 share = torch.bincount(torch.from_numpy(territory), minlength=len(data.classes)) / len(territory)
-for c in share.argsort(descending=True).tolist():
-    print(f"{data.classes[c]:>12}: {share[c]:5.1%} of the box")
+Table([{"class": data.classes[c], "share of the box": share[c].item()}
+       for c in share.argsort(descending=True).tolist()], {"share of the box": ".1%"})
 
 # %% tags=["hide-cell"]
 claim(spread[widest] > 1.5 * spread[narrowest], "the clusters differ in size",
@@ -243,16 +255,20 @@ claim(share.max() > 2 * share.min(), "a random code in the box favours some clas
 # %%
 generator = torch.Generator().manual_seed(0)
 random_codes = box_low + (box_high - box_low) * torch.rand(20, 2, generator=generator)
-class_scatter(codes, data.y_test, data.classes, size=8, title="20 codes drawn at random in the box")
-plt.scatter(*random_codes.T, s=160, color="white", edgecolors="black", zorder=3)
+fig = class_scatter(codes, data.y_test, data.classes, size=8, title="20 codes drawn at random in the box")
+plt.scatter(*random_codes.T, s=160, color="white", edgecolors="black", zorder=4)
 for i, (z1, z2) in enumerate(random_codes.tolist()):
-    plt.annotate(str(i + 1), (z1, z2), ha="center", va="center", fontsize=8, zorder=4)
+    plt.annotate(str(i + 1), (z1, z2), ha="center", va="center", fontsize=8, zorder=5)
 plt.xlim(extent[:2]), plt.ylim(extent[2:])
-plt.show()
+show(fig, "The test codes, each class named at its median, and 20 codes drawn uniformly at "
+     "random in the box, as white circles numbered 1 to 20: some fall inside a cluster, others "
+     "in the gaps between clusters.")
 
 # %%
-image_grid(model.generate(random_codes), ncols=10, titles=[str(i + 1) for i in range(20)])
-plt.show()
+show(image_grid(model.generate(random_codes), ncols=10, titles=[str(i + 1) for i in range(20)]),
+     "The images decoded from the 20 random codes, numbered as on the map above: codes inside a "
+     "cluster give clean images, codes in empty regions give blends of two classes or an image "
+     "of a large cluster nearby.")
 
 # %% [markdown]
 # Codes that land inside a cluster give a clean image. Codes in the empty regions give whatever

@@ -36,10 +36,12 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
@@ -52,8 +54,10 @@ from sklearn.decomposition import PCA as SklearnPCA
 from sklearn.decomposition import TruncatedSVD
 
 import aelib
-from aelib import MLPAutoencoder, best_time, claim, fit, plot, principal_angles, reconstruction_mse
+from aelib import MLPAutoencoder, Table, best_time, claim, fit, plot, principal_angles, reconstruction_mse
 from aelib.settings import settings
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
 # Every method in this chapter sees the same training images and is scored on the same test
@@ -154,12 +158,13 @@ checks = {
     "scikit-learn vs SVD": (torch.tensor(theirs.components_),
                             torch.tensor(theirs.explained_variance_)),
 }
-print(f"{'largest difference':22} {'components':>11} {'variances':>11}")
-differences = {}
-for name, (components, variances) in checks.items():
-    variance_gap = (variances - variances_svd[:n]).abs().max().item()
-    differences[name] = (largest_difference(Vt[:n], components), variance_gap)
-    print(f"{name:22} {differences[name][0]:11.1e} {variance_gap:11.1e}")
+differences = {
+    name: (largest_difference(Vt[:n], components), (variances - variances_svd[:n]).abs().max().item())
+    for name, (components, variances) in checks.items()
+}
+Table([{"route": name, "largest difference, components": c, "largest difference, variances": v}
+       for name, (c, v) in differences.items()],
+      {"largest difference, components": ".1e", "largest difference, variances": ".1e"})
 
 # %% tags=["hide-cell"]
 worst = max(max(pair) for pair in differences.values())
@@ -218,8 +223,11 @@ def as_images(directions):
     return scaled.float().reshape(-1, 1, 28, 28)
 
 
-plot.image_rows({"PCA": as_images(Vt[:10]), "uncentred SVD": as_images(Vt_raw[:10])})
-plt.show()
+plot.show(plot.image_rows({"PCA": as_images(Vt[:10]), "uncentred SVD": as_images(Vt_raw[:10])}),
+          "The first ten principal components (top) and the first ten directions of the "
+          "uncentred SVD (bottom) as images, mid-grey for zero, lighter for positive and darker "
+          "for negative: the first uncentred direction looks like the mean image, and after it "
+          "the two rows are related but not the same.")
 
 # %% [markdown]
 # How much does the difference matter? PCA with $k$ components describes an image as the mean
@@ -239,13 +247,11 @@ def mse(X, components, centre):
     return ((X - project(X, components, centre)) ** 2).mean().item()
 
 
-print("Mean squared error per pixel on the training images")
-print(f"{'k':>3} {'PCA, k-1':>9} {'SVD, k':>9} {'PCA, k':>9}")
-in_order = {}
-for k in (1, 2, 8, 32):
-    errors = (mse(X, Vt[: k - 1], mean), mse(X, Vt_raw[:k], 0), mse(X, Vt[:k], mean))
-    in_order[k] = errors[0] >= errors[1] >= errors[2]
-    print(f"{k:3d} " + " ".join(f"{e:9.5f}" for e in errors))
+errors = {k: {"k": k, "PCA, k - 1": mse(X, Vt[: k - 1], mean), "SVD, k": mse(X, Vt_raw[:k], 0),
+              "PCA, k": mse(X, Vt[:k], mean)} for k in (1, 2, 8, 32)}
+in_order = {k: e["PCA, k - 1"] >= e["SVD, k"] >= e["PCA, k"] for k, e in errors.items()}
+Table(list(errors.values()), dict.fromkeys(["PCA, k - 1", "SVD, k", "PCA, k"], ".5f"),
+      caption="Mean squared error per pixel on the training images")
 
 # %% tags=["hide-cell"]
 claim(all(in_order.values()), "PCA with k - 1 >= uncentred SVD with k >= PCA with k, on every row",
@@ -289,7 +295,10 @@ right.set(xscale="log", ylim=(0, 101), xlabel="number of components k", ylabel="
           title="First k together")
 right.xaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
 right.legend(frameon=False, loc="lower right")
-plt.show()
+plot.show(fig, "Left, the share of the variance that each of the first 50 components explains: a "
+          "large share for each of the first few, then ever smaller ones. Right, the cumulative "
+          "share of the first k components, on a log axis of k, with dotted lines where it "
+          f"reaches 90% (k = {needed[0.9]}) and 95% (k = {needed[0.95]}).")
 
 # %% [markdown]
 # The first few components carry a large share each, then the shares shrink, so every further
@@ -309,8 +318,10 @@ originals = x_test[:10]
 rows = {"original": originals}
 for k in (2, 8, 32, 128):
     rows[f"k = {k}"] = project(X_test[:10], Vt[:k], mean).float().reshape(-1, 1, 28, 28)
-plot.image_rows(rows)
-plt.show()
+plot.show(plot.image_rows(rows),
+          "Ten test images (top row) rebuilt from 2, 8, 32 and 128 PCA coordinates, one row per "
+          "code size: two give blurry sketches of the overall shape, each step up adds detail, "
+          "and even 128 leave some blur.")
 
 # %% [markdown]
 # Two coordinates give blurry sketches of the overall shape; each step up adds detail, and fine
@@ -374,13 +385,11 @@ pca_sizes = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 pca_mse = {k: mse(X_test, Vt[:k], mean) for k in pca_sizes}
 linear_mse = {k: reconstruction_mse(model, x_test) for k, model in linear_aes.items()}
 nonlinear_mse = {k: reconstruction_mse(model, x_test) for k, model in nonlinear_aes.items()}
-print("Mean squared error per pixel on the test images")
-print(f"{'k':>3} {'PCA':>8} {'linear AE':>10} {'non-linear AE':>14}")
-for k in code_sizes:
-    print(f"{k:3d} {pca_mse[k]:8.4f} {linear_mse[k]:10.4f} {nonlinear_mse[k]:14.4f}")
 advantage = {k: pca_mse[k] / nonlinear_mse[k] for k in code_sizes}  # PCA's error / the network's
-print("PCA's error divided by the non-linear autoencoder's:",
-      ", ".join(f"k = {k}: {a:.2f}x" for k, a in advantage.items()))
+Table([{"k": k, "PCA": pca_mse[k], "linear AE": linear_mse[k], "non-linear AE": nonlinear_mse[k],
+        "PCA / non-linear AE": advantage[k]} for k in code_sizes],
+      {"PCA": ".4f", "linear AE": ".4f", "non-linear AE": ".4f", "PCA / non-linear AE": ".2f"},
+      caption="Mean squared error per pixel on the test images")
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -393,7 +402,9 @@ ax.set(xscale="log", ylim=(0, None), xlabel="code size k", ylabel="test MSE per 
 ax.set_xticks([1, 2, 4, 8, 16, 32, 64], labels=["1", "2", "4", "8", "16", "32", "64"])
 ax.minorticks_off()
 ax.legend(frameon=False)
-plt.show()
+plot.show(fig, "Test error against code size for PCA (a line), the linear autoencoder (open "
+          "circles) and the non-linear autoencoder (squares): the circles sit on PCA's line, and "
+          "the squares lie well below it for small codes, their lead small or gone by k = 32.")
 
 # %% [markdown]
 # Read the figure and the table together. The linear autoencoder's circles sit on PCA's line: a
@@ -459,7 +470,7 @@ for k in code_sizes:
 half = len(x_train) // 2
 first_half, second_half = aelib.PCA(32).fit(x_train[:half]), aelib.PCA(32).fit(x_train[half:])
 torch.manual_seed(0)
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True, layout="constrained")
 medians, smallest_random = {}, {}
 for ax, k in zip(axes, (8, 32)):
     curves = {
@@ -477,8 +488,12 @@ for ax, k in zip(axes, (8, 32)):
 axes[0].set(ylabel="principal angle (degrees)", yticks=[0.1, 1, 10, 90],
             yticklabels=["0.1", "1", "10", "90"])
 axes[0].minorticks_off()
-axes[1].legend(frameon=False, loc="lower right")
-plt.show()
+fig.legend(*axes[1].get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False)
+plot.show(fig, "The principal angles, smallest first and on a log scale, between PCA's subspace "
+          "and three others, for k = 8 (left) and k = 32 (right): the linear autoencoder's "
+          "angles (circles) are mostly below a degree, below those between PCA fitted on the two "
+          "halves of the training set (dashed), while a random subspace (dotted) is far away at "
+          "every angle.")
 
 # %% tags=["hide-cell"]
 for k, median in medians.items():
@@ -508,8 +523,10 @@ inside = (W.double() @ Vt[:8].T @ Vt[:8]).norm() / W.double().norm()  # share of
 print(f"column lengths from {lengths.min():.2f} to {lengths.max():.2f}; "
       f"largest |cosine| between two columns {largest_cosine:.2f}; "
       f"{inside:.2%} of the columns' length lies in the span of PCA's top eight")
-plot.image_rows({"PCA": as_images(Vt[:8]), "linear AE": as_images(W.double())}, n=8)
-plt.show()
+plot.show(plot.image_rows({"PCA": as_images(Vt[:8]), "linear AE": as_images(W.double())}, n=8),
+          "PCA's first eight components (top) and the linear autoencoder's eight decoder "
+          "directions (bottom), as images: the autoencoder's directions differ in strength and "
+          "look like mixtures of the components above them.")
 
 # %% [markdown]
 # The PCA components are orthonormal and ordered; the autoencoder's directions have different
@@ -539,7 +556,9 @@ for ax, (name, z) in zip(axes, codes.items()):
     plot.class_scatter(z[:5000], y_test[:5000], data.classes, ax=ax, title=name)
 for ax in axes[:2]:
     ax.get_legend().remove()
-plt.show()
+plot.show(fig, "The test codes of the three models with two-number codes, each class named at its "
+          "median: the linear autoencoder's map is PCA's stretched, sheared or rotated, and the "
+          "non-linear autoencoder's map separates the classes more.")
 
 # %% [markdown]
 # A number to go with the pictures: how often do a test image's five nearest neighbours in the

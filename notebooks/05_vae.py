@@ -374,6 +374,45 @@ print(f"20-D VAE, test negative ELBO: {scores['negative_elbo']:.1f} nats per ima
       f"= {scores['reconstruction']:.1f} reconstruction + {scores['kl']:.1f} KL")
 
 # %% [markdown]
+# ## Which dimensions of the code are used?
+#
+# Posterior collapse can also strike one dimension at a time: a dimension whose encoder answers
+# the prior, $\mu_j = 0$ and $\sigma_j = 1$, for every image costs no KL and carries nothing.
+# Burda, Grosse and Salakhutdinov {cite}`burda2016` count the *active units* by how much the
+# posterior mean of a dimension varies across the data, $\operatorname{Var}_x\big(
+# \mathbb{E}_{q_\phi(z \mid x)}[z_j]\big)$, active when above $0.01$. Below, that activity and
+# each dimension's share of the KL term, on the test images.
+
+# %%
+with torch.no_grad():
+    test_mu, test_logvar = vae.posterior(data.x_test)
+activity = test_mu.var(dim=0)
+kl_per_dimension = (0.5 * (test_mu.pow(2) + test_logvar.exp() - 1 - test_logvar)).mean(dim=0)
+active = activity > 0.01
+print(f"{int(active.sum())} of {vae.embedding_dim} dimensions active; KL per dimension, in nats:")
+print(", ".join(f"{v:.2f}" for v in kl_per_dimension.sort(descending=True).values.tolist()))
+
+# %% tags=["hide-cell"]
+def ranks(values):
+    return values.argsort().argsort().float()
+
+
+rank_correlation = torch.corrcoef(torch.stack([ranks(activity), ranks(kl_per_dimension)]))[0, 1]
+claim(torch.allclose(kl_per_dimension.sum(), torch.tensor(scores["kl"]), rtol=1e-3),
+      "the dimensions' KL adds up to the KL term", by_dimension=kl_per_dimension.sum(), total=scores["kl"])
+claim(kl_per_dimension.max() > 3 * kl_per_dimension.min(), "the KL term is spread unevenly over the dimensions",
+      largest=kl_per_dimension.max(), smallest=kl_per_dimension.min())
+claim(rank_correlation > 0.8, "the dimensions that carry little KL are those whose means hardly move",
+      spearman_rank_correlation=rank_correlation)
+
+# %% [markdown]
+# The KL term is spread unevenly over the dimensions, and the ones that carry little of it are
+# the ones whose posterior means hardly move from image to image: the encoder uses some
+# directions of the code far more than others and leaves the least used close to the prior, where
+# they cost little. How many pass the threshold of
+# $0.01$ depends on the data, the code size and the training; the count above is this run's.
+
+# %% [markdown]
 # ## What "nats per image" means
 #
 # A nat is the unit of information measured with natural logarithms ($1$ nat $= 1/\ln 2

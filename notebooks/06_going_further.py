@@ -33,10 +33,12 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
@@ -48,8 +50,10 @@ from sklearn.metrics import roc_auc_score, roc_curve
 
 import aelib
 from aelib import PCA, ConditionalVAE, MLPAutoencoder, claim, fit
-from aelib.plot import image_grid, image_rows
+from aelib.plot import image_grid, image_rows, show
 from aelib.settings import settings
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
 # ## One setting, two data sets
@@ -103,8 +107,9 @@ def add_noise(x, sigma=0.5):
 
 torch.manual_seed(1)
 x_test_noisy = add_noise(x_test)  # one fixed noisy copy of the test set, for every comparison
-image_rows({"clean": x_test, "noisy": x_test_noisy})
-plt.show()
+show(image_rows({"clean": x_test, "noisy": x_test_noisy}),
+     "Ten clean test images (top) and the same images with Gaussian noise of standard deviation "
+     "0.5 added to every pixel and clipped to [0, 1] (bottom).")
 
 # %% [markdown]
 # We train two identical networks (784 → 512 → 128 → 32 and back): a plain autoencoder on clean
@@ -149,14 +154,15 @@ for name, mse in results.items():
 # it, and the clean target.
 
 # %%
-show = slice(0, 10)
-image_rows({
-    "noisy input": x_test_noisy[show],
-    "plain AE": plain.reconstruct(x_test_noisy[show]),
-    "denoising AE": denoiser.reconstruct(x_test_noisy[show]),
-    "clean target": x_test[show],
-})
-plt.show()
+shown = slice(0, 10)
+show(image_rows({
+    "noisy input": x_test_noisy[shown],
+    "plain AE": plain.reconstruct(x_test_noisy[shown]),
+    "denoising AE": denoiser.reconstruct(x_test_noisy[shown]),
+    "clean target": x_test[shown],
+}), "Ten noisy test images, what the plain and the denoising autoencoder make of them, and the "
+    "clean targets, one row each: the plain autoencoder's outputs are smudged, the denoising "
+    "autoencoder's come closer to the clean targets.")
 
 # %% [markdown]
 # The plain autoencoder already removes some noise, because its narrow code cannot describe
@@ -196,7 +202,11 @@ ax.annotate("training noise", (0.5, ax.get_ylim()[1]), xytext=(4, -12),
             textcoords="offset points", color="grey")
 ax.set_xlabel(r"noise level $\sigma$"), ax.set_ylabel("MSE to the clean images")
 ax.legend(frameon=False)
-plt.show()
+show(fig, "The error of the unchanged noisy input (dotted) and of the plain (circles) and "
+     "denoising (squares) autoencoders' outputs against the noise level, with a grey line at the "
+     "training noise of 0.5. Without noise the plain autoencoder does better; as the noise grows "
+     "its error climbs, while the denoiser's curve stays much flatter up to its training level "
+     "and below the plain one's beyond it.")
 
 # %% [markdown]
 # Read the curves from left to right. At $\sigma = 0$ doing nothing is perfect, and both
@@ -279,7 +289,9 @@ ax.xaxis.set_major_locator(LogLocator(subs=(1, 3)))  # ticks at 0.01, 0.03, 0.1,
 ax.xaxis.set_major_formatter("{x:g}"), ax.xaxis.set_minor_formatter(NullFormatter())
 ax.set_xlabel("reconstruction error (MSE per pixel)"), ax.set_ylabel("density")
 ax.legend(frameon=False)
-plt.show()
+show(fig, "Histograms, normalised to the same area, of the reconstruction error of the normal "
+     f"test images and of the held-out class {name}, on a log axis of the error: the anomalies' "
+     "errors sit to the right, but the two histograms overlap.")
 
 # %% [markdown]
 # The histograms overlap, so no threshold separates the two groups perfectly. Any threshold
@@ -310,7 +322,9 @@ ax.plot([0, 1], [0, 1], ":", color="grey", label="chance: AUC = 0.5")
 ax.set_xlabel("false positive rate"), ax.set_ylabel("true positive rate")
 ax.set_title(f"Detecting {name!r} as the anomaly")
 ax.set_aspect("equal"), ax.legend(frameon=False, loc="lower right")
-plt.show()
+show(fig, "The ROC curves, true positive rate against false positive rate, of the autoencoder's "
+     "and PCA's reconstruction errors as anomaly scores, above the dotted diagonal of a score "
+     "that guesses; the legend gives the area under each curve.")
 
 # %% tags=["hide-cell"]
 claim(0.5 < aucs["autoencoder"] < 0.99, "the score works, but no threshold separates the groups perfectly",
@@ -339,7 +353,10 @@ fig.suptitle("Top row: most anomalous.  Bottom row: least anomalous.", y=1.02)
 for ax, i in zip(fig.axes, extremes):  # the held-out class in bold orange, as in the histogram
     if y_test[i] == anomaly:
         ax.title.set(color="C1", fontweight="bold")
-plt.show()
+show(fig, "The ten test images with the highest anomaly scores (top row) and the ten with the "
+     f"lowest (bottom row), each titled with its class, {name} in bold: the top row mixes the "
+     "held-out class with odd images, the bottom row holds images with little ink or simple "
+     "shapes.")
 
 # %% [markdown]
 # The top row holds images of the held-out class, more than its one-in-ten share, mixed with
@@ -397,8 +414,10 @@ print(f"test negative ELBO: {elbo['negative_elbo']:.1f} nats per image "
 torch.manual_seed(2)
 z = torch.randn(10, 2)  # one code per column
 rows = {c: cvae.generate(z, torch.full((10,), i)) for i, c in enumerate(data.classes)}
-image_rows(rows, size=0.75)
-plt.show()
+show(image_rows(rows, size=0.75),
+     "The conditional VAE's images for ten random codes, one per column, and each class, one per "
+     "row: reading down a column shows one style written as every class, reading across a row "
+     "one class in ten styles.")
 
 # %% [markdown]
 # The code can also be taken from a real image. Encode a test image together with its own label
@@ -410,8 +429,10 @@ x_ref, y_ref = x_test[:8], y_test[:8]
 z_ref = cvae.embed(x_ref, y_ref)  # posterior means, (8, 2)
 rows = {"test image": x_ref}
 rows |= {c: cvae.generate(z_ref, torch.full((8,), i)) for i, c in enumerate(data.classes)}
-image_rows(rows, n=8, size=0.75)
-plt.show()
+show(image_rows(rows, n=8, size=0.75),
+     "Eight test images (top row) and, below, each one's code decoded with every class label, "
+     "one row per class: for most images and classes the slant, width and thickness carry "
+     "across.")
 
 # %% [markdown]
 # For most test images and classes, two numbers carry a good part of the style across (slant,
@@ -517,7 +538,7 @@ plt.show()
 
 # %% [markdown]
 # **3. A probabilistic anomaly score.** A VAE gives each image a negative ELBO, an upper bound on
-# $-\log p(x)$. Train `aelib.VAE.mlp(embedding_dim=16)` on the normal training images and use its
+# $-\log p(x)$. Train `aelib.VAE(embedding_dim=16)` on the normal training images and use its
 # per-image negative ELBO as the score. Compare the AUC with the autoencoder's.
 
 # %% [markdown]
@@ -526,7 +547,7 @@ plt.show()
 #
 # ```python
 # torch.manual_seed(0)
-# vae = aelib.VAE.mlp(embedding_dim=16)
+# vae = aelib.VAE(embedding_dim=16)
 # fit(vae, x_train[normal], epochs=settings.epochs(6))
 # with torch.no_grad():
 #     reconstruction, kl = vae.negative_elbo(x_test.to(vae.device))

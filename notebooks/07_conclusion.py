@@ -30,10 +30,12 @@
 
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
-import subprocess, sys
+# Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/autoencoders-course/autoencoders-course"
+    repository = "git+https://github.com/autoencoders-course/autoencoders-course"
+    url = os.environ.get("AELIB_REPOSITORY", repository)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%
@@ -41,9 +43,11 @@ import matplotlib.pyplot as plt
 import torch
 
 import aelib
-from aelib import PCA, VAE, MLPAutoencoder, best_time, claim, fit, reconstruction_mse
-from aelib.plot import image_rows
+from aelib import PCA, VAE, MLPAutoencoder, Table, TruncatedSVD, best_time, claim, fit, reconstruction_mse
+from aelib.plot import image_rows, show
 from aelib.settings import settings
+
+aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
 # ## Four methods on the same images
@@ -64,23 +68,20 @@ print(f"fitting on {len(x_train):,} images, code size k = {k}, {epochs} epoch(s)
 # %% [markdown]
 # The closed-form methods are timed with `aelib.best_time`: one warm-up call, then the fastest of
 # three, so that a cold first call (loading the linear-algebra library's kernels, say) or a busy
-# machine does not inflate them. `aelib.fit` records the seconds of every epoch itself. The truncated SVD factorises the data matrix as it is, without subtracting the
-# mean, and keeps the top $k$ right singular vectors $V_k$ (a $k \times 784$ matrix).
+# machine does not inflate them. `aelib.fit` records the seconds of every epoch itself. The
+# truncated SVD (`aelib.TruncatedSVD`, with the same methods as `aelib.PCA`) factorises the data
+# matrix as it is, without subtracting the mean, and keeps the top $k$ right singular vectors
+# $V_k$ (a $k \times 784$ matrix).
 
 # %%
-def truncated_svd(x, k):
-    """The top k right singular vectors (k, 784) of the raw, uncentred images (N, 1, 28, 28)."""
-    return torch.linalg.svd(x.flatten(1).double(), full_matrices=False).Vh[:k].float()
-
-
 pca, pca_seconds = best_time(lambda: PCA(k).fit(x_train))
-svd, svd_seconds = best_time(lambda: truncated_svd(x_train, k))
+svd, svd_seconds = best_time(lambda: TruncatedSVD(k).fit(x_train))
 
 torch.manual_seed(0)
 autoencoder = MLPAutoencoder(embedding_dim=k)
 ae_history = fit(autoencoder, x_train, test=x_test, epochs=epochs, progress="off")
 torch.manual_seed(0)
-vae = VAE.mlp(embedding_dim=k)
+vae = VAE(embedding_dim=k)
 vae_history = fit(vae, x_train, epochs=epochs, progress="off")
 
 # %% [markdown]
@@ -89,18 +90,16 @@ vae_history = fit(vae, x_train, epochs=epochs, progress="off")
 # projection onto the top $k$ directions; the VAE reconstructs from its posterior mean.
 
 # %%
-svd_reconstruction = x_test.flatten(1) @ svd.T @ svd
-svd_mse = torch.mean((svd_reconstruction - x_test.flatten(1)) ** 2).item()
 costs = {
     "PCA": (pca_seconds, reconstruction_mse(pca, x_test)),
-    "truncated SVD": (svd_seconds, svd_mse),
+    "truncated SVD": (svd_seconds, reconstruction_mse(svd, x_test)),
     "autoencoder": (sum(ae_history.seconds), reconstruction_mse(autoencoder, x_test)),
     "VAE": (sum(vae_history.seconds), reconstruction_mse(vae, x_test)),
 }
-print(f"{'method':14s} {'fit (s)':>8s} {'per epoch (s)':>14s} {'test MSE':>10s}")
-for name, (seconds, mse) in costs.items():
-    per_epoch = f"{seconds / epochs:14.2f}" if name in ("autoencoder", "VAE") else f"{'-':>14s}"
-    print(f"{name:14s} {seconds:8.3f} {per_epoch} {mse:10.5f}")
+Table([{"method": name, "fit (s)": seconds,
+        "per epoch (s)": f"{seconds / epochs:.2f}" if name in ("autoencoder", "VAE") else "-",
+        "test MSE": mse} for name, (seconds, mse) in costs.items()],
+      {"fit (s)": ".3f", "test MSE": ".5f"})
 
 # %% tags=["hide-cell"]
 slowest_factorisation = max(pca_seconds, svd_seconds)
@@ -124,8 +123,14 @@ for name, marker in [("PCA", "*"), ("truncated SVD", "D")]:
     ax.plot(seconds, mse, marker, markersize=12 if marker == "*" else 7, label=name)
 ax.axhline(costs["PCA"][1], color="C1", lw=0.8, ls=":")
 ax.set_xscale("log"), ax.set_xlabel("seconds spent fitting"), ax.set_ylabel("test MSE")
+ax.xaxis.set_major_locator(plt.LogLocator(subs=(1, 2, 5)))  # ticks at 0.1, 0.2, 0.5, 1, ...
+ax.xaxis.set_major_formatter("{x:g}"), ax.xaxis.set_minor_formatter(plt.NullFormatter())
 ax.legend(frameon=False)
-plt.show()
+show(fig, "The autoencoder's test error after each epoch against the seconds spent training it, "
+     "on a log axis, with PCA (star) and the truncated SVD (diamond) as single points at the "
+     "seconds their factorisations took, and a dotted line at PCA's error: the factorisations "
+     "take a fraction of the network's time, and the autoencoder starts above PCA's line and "
+     "improves past it.")
 
 better = [i for i, mse in enumerate(ae_history.test_loss) if mse < costs["PCA"][1]]
 if better:
@@ -180,12 +185,15 @@ def gaussian_codes(codes, n, seed=0):
 m = 10  # samples per method
 rows = {
     "PCA": pca.generate(gaussian_codes(pca.embed(x_train), m)).clamp(0, 1),
-    "truncated SVD": (gaussian_codes(x_train.flatten(1) @ svd.T, m) @ svd).clamp(0, 1),
+    "truncated SVD": svd.generate(gaussian_codes(svd.embed(x_train), m)).clamp(0, 1),
     "autoencoder": autoencoder.generate(gaussian_codes(autoencoder.embed(x_train), m)),
     "VAE": vae.generate(torch.randn(m, k)),
 }
-image_rows({name: images.reshape(-1, 1, 28, 28) for name, images in rows.items()})
-plt.show()
+show(image_rows({name: images.reshape(-1, 1, 28, 28) for name, images in rows.items()}),
+     "Ten samples from each method, one row each, every one a decoder's output for a random "
+     "code: PCA's and the truncated SVD's are blurry superpositions of their components; the "
+     "autoencoder's, from a Gaussian fitted to its codes, and the VAE's, from its prior, are "
+     "drawn by trained networks.")
 
 # %% [markdown]
 # The linear methods can only add and subtract their components, so their samples are blurry
