@@ -41,16 +41,19 @@ sync: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check aelib tests benchmarks
 
+# The npm packages of package-lock.json, installed again when package.json or the lock changes.
+NPM_STAMP := node_modules/.installed
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # MathJax for the book comes from npm (package-lock.json pins mathjax 3.2.2) and is copied next
 # to the pages, so that math renders with no network: no CDN for scripts or fonts.
 MATHJAX_NPM := node_modules/mathjax/es5
 MATHJAX := book/_static/mathjax/tex-chtml.js
 
-$(MATHJAX_NPM)/tex-chtml.js: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	touch $@
-
-$(MATHJAX): $(MATHJAX_NPM)/tex-chtml.js
+$(MATHJAX): $(NPM_STAMP)
 	rm -rf book/_static/mathjax
 	mkdir -p book/_static/mathjax/input/tex book/_static/mathjax/output
 	cp $(MATHJAX_NPM)/tex-chtml.js book/_static/mathjax/
@@ -59,6 +62,11 @@ $(MATHJAX): $(MATHJAX_NPM)/tex-chtml.js
 	cp -R $(MATHJAX_NPM)/output/chtml book/_static/mathjax/output/
 
 mathjax: $(MATHJAX)
+
+# axe-core (pinned in package-lock.json) for the accessibility tests: the browser tests inject it
+# into each page; the book itself never loads it.
+.PHONY: axe
+axe: $(NPM_STAMP)
 
 # jupyter-cache runs a notebook again when its code changes, not when aelib or the pinned packages
 # do: such a change empties the cache, so that the book never shows outputs of older code.
@@ -98,9 +106,10 @@ solutions: $(STAMP) system-deps
 test-unit: $(STAMP)
 	$(BIN)/pytest tests -m "not browser and not notebooks"
 
-# Speed, measured three ways: the usual VAE loop against aelib.fit, the conv autoencoder against
-# the machine's own matmul speed, and every chapter at full budget on Fashion-MNIST. Writes
-# benchmarks/results/latest.{json,md} and book/performance.md; pass options with BENCH_ARGS,
-# e.g. `make bench BENCH_ARGS="--part 1 --threads 1"` (see benchmarks/run.py --help).
+# Speed, measured three ways: the usual VAE loop against aelib.fit, the conv autoencoder before
+# and after aelib's speed-ups against the machine's own matmul speed, and every chapter at full
+# budget on Fashion-MNIST. Writes benchmarks/results/latest.{json,md} and book/performance.md;
+# pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--part 1 --threads 1"` (see
+# benchmarks/run.py --help). `AELIB_BUDGET=smoke make bench` checks that it runs, writing nothing.
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

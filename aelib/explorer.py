@@ -169,7 +169,8 @@ class LatentExplorer:
         title = f'<p class="aelib-explorer-title">{escape(self.title)}</p>' if self.title else ""
         label = (f"Latent plane with {len(self.codes)} test codes. Move the pointer over it, or "
                  "use the arrow keys (Shift for bigger steps), to pick a code; the image decoded "
-                 "from it is shown beside the plane.")
+                 "from it is shown beside the plane, and the code and the class of the nearest "
+                 "test code are read out.")
         return f"""<div class="aelib-explorer" id="{self.id}">
 <style>{_asset("explorer.css")}</style>{title}
 <p class="aelib-explorer-fallback">An interactive explorer of the latent space is here when
@@ -183,7 +184,8 @@ JavaScript runs (in Jupyter, run the cell or trust the notebook).</p>
 <div class="aelib-explorer-right">
 <canvas class="aelib-explorer-image" width="{self.decoder["image"][2]}"
  height="{self.decoder["image"][1]}" role="img" aria-label="Image decoded from the chosen code"></canvas>
-<p class="aelib-explorer-readout" id="{self.id}-readout" aria-live="polite"></p>
+<p class="aelib-explorer-readout" id="{self.id}-readout" aria-live="polite"
+ aria-atomic="true"></p>
 <p class="aelib-explorer-timing"></p>
 </div>
 </div>

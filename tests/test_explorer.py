@@ -21,7 +21,7 @@ def _explorer(model, n=300, **options):
 
 
 def test_export_holds_every_parameter_in_order_and_adds_the_vae_sigmoid():
-    vae = aelib.VAE.mlp(2, hidden=(16,))
+    vae = aelib.VAE(2, hidden=(16,))
     spec = export_decoder(vae)
     assert [layer["type"] for layer in spec["layers"]] == ["Linear", "ReLU", "Linear", "Unflatten", "Sigmoid"]
     assert spec["layers"][0]["in"] == [2] and spec["layers"][-1]["out"] == [1, 28, 28]
@@ -70,6 +70,16 @@ def test_explorers_have_unique_ids_and_fetch_nothing():
     html = first._repr_html_()
     assert "src=" not in html and "http" not in html and "@import" not in html
     assert first.decoder_bytes == 4 * sum(p.numel() for p in model.decoder.parameters())
+
+
+def test_the_plane_takes_the_keyboard_focus_and_the_readout_is_announced():
+    html = _explorer(aelib.MLPAutoencoder(2, hidden=(8,)))._repr_html_()
+    plane = html.split('<canvas class="aelib-explorer-plane"')[1].split(">")[0]
+    readout = html.split('<p class="aelib-explorer-readout"')[1].split(">")[0]
+    assert 'tabindex="0"' in plane and "arrow keys" in plane
+    assert 'aria-live="polite"' in readout and 'aria-atomic="true"' in readout
+    readout_id = readout.split('id="')[1].split('"')[0]
+    assert f'aria-describedby="{readout_id}"' in plane
 
 
 def test_class_names_cannot_break_out_of_the_page():

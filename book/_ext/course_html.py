@@ -23,6 +23,18 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _citations_as_list_items(app, pagename, templatename, context, doctree):
+    """Mark each bibliography entry as an item of its list.
+
+    docutils gives each citation role="doc-biblioentry", which DPUB-ARIA 1.1 deprecates, inside a
+    role="list" element, which then has no list items for screen readers to count.
+    """
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
     app.connect("html-page-context", _drop_repeated_scripts, priority=900)
+    app.connect("html-page-context", _citations_as_list_items)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -73,6 +73,9 @@ def _build_book() -> Path:
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.stdout + result.stderr)
     if result.returncode != 0:
+        # Sphinx would keep the pages of notebooks that failed to run, and not read them again
+        # next time unless they change: forget them (jupyter-cache keeps the ones that ran).
+        shutil.rmtree(SMOKE_OUTPUT / "_build" / ".doctrees", ignore_errors=True)
         problems = [line for line in (result.stdout + result.stderr).splitlines()
                     if re.search(r"WARNING:|ERROR:|Error|Traceback", line)]
         tail = "\n".join((problems or (result.stdout + result.stderr).splitlines())[-40:])
@@ -115,6 +118,14 @@ def server(book_html: Path):
 
 
 @pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's script from npm (`make axe`, pinned in package-lock.json), for tests to inject
+    into a page: the book itself never loads it."""
+    subprocess.run(["make", "-s", "axe"], cwd=ROOT, check=True)
+    return ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian's chromium).",
@@ -152,7 +163,6 @@ FACTS_JS = """async () => {
   return {
     images: [...document.images].map(img => ({
       src: img.currentSrc || img.src, complete: img.complete, width: img.naturalWidth})),
-    outputImages: document.querySelectorAll(".cell_output img").length,
     mathElements: document.querySelectorAll("main .math").length,
     typesetMath: document.querySelectorAll("main .math mjx-container").length,
     mathErrors: document.querySelectorAll("mjx-merror").length,

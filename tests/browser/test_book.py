@@ -31,7 +31,7 @@ GLOSSARY_TERMS = {
 CITATION_KEYS = {
     "rumelhart1986", "hinton2006", "vincent2008", "kingma2014", "rezende2014", "higgins2017",
     "sohn2015", "ng2001", "baldi1989", "lecun1998", "xiao2017", "ghosh2020", "hoffman2016",
-    "kingma2014semi",
+    "kingma2014semi", "burda2016",
 }
 
 
@@ -122,16 +122,6 @@ def test_page_has_a_title_and_a_screenshot(visit, page):
 
 # ------------------------------------------------------------------------------------------------
 # Chapters
-
-
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=page_id)
-def test_chapter_shows_its_executed_figures(visit, chapter):
-    seen = visit(chapter)
-    plotting_cells = sum("plt.show()" in source for source in code_sources(chapter))
-    figures = seen.facts["outputImages"]
-    assert figures >= max(plotting_cells, 1), (
-        f"{seen.url} shows {figures} output images; its notebook has {plotting_cells} cells that "
-        "call plt.show(): was it executed?")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=page_id)

@@ -27,7 +27,7 @@ def models():
     400 random codes with labels."""
     built = {}
     for name, build, scale in [("autoencoder", lambda: aelib.Autoencoder(1, 2), 100.0),
-                               ("vae", lambda: aelib.VAE.mlp(2), 8.0)]:
+                               ("vae", lambda: aelib.VAE(2), 8.0)]:
         torch.manual_seed(0)
         model = build().eval()
         last = [m for m in model.decoder.modules() if isinstance(m, (nn.Linear, nn.Conv2d))][-1]
@@ -119,6 +119,36 @@ def test_arrow_keys_move_the_code_by_known_steps(page, models):
         _wait_for_render(page, root, decodes)
     expected = [start[0] + 3 * explorer.step * (x1 - x0), start[1] - 4 * explorer.step * (y1 - y0)]
     np.testing.assert_allclose(_check_shown(root, model), expected, rtol=0, atol=1e-9)
+
+
+def _nearest_class(explorer, z) -> str:
+    """The class of the test code nearest to z, in units of the extent (as the page measures)."""
+    x0, x1, y0, y1 = explorer.extent
+    codes = explorer.codes.double().numpy()
+    distances = ((codes[:, 0] - z[0]) / (x1 - x0)) ** 2 + ((codes[:, 1] - z[1]) / (y1 - y0)) ** 2
+    return explorer.classes[int(explorer.labels[int(distances.argmin())])]
+
+
+def test_arrow_keys_announce_the_code_and_the_nearest_class(page):
+    """With the keyboard alone: each arrow key moves the code, and the polite live region then
+    reads out the new code and the class of the test code nearest to it."""
+    explorer, root = page.explorers["vae"], page.locator(".aelib-explorer").nth(1)
+    plane, readout = root.locator(".aelib-explorer-plane"), root.locator(".aelib-explorer-readout")
+    assert readout.get_attribute("aria-live") == "polite"
+    assert plane.get_attribute("aria-describedby") == readout.get_attribute("id")
+    page.mouse.move(0, 0)
+    plane.focus()
+    seen = [root.evaluate("root => [+root.dataset.z1, +root.dataset.z2]")]
+    for key in ["ArrowLeft", "ArrowLeft", "Shift+ArrowDown", "ArrowRight"]:
+        decodes = int(root.get_attribute("data-decodes"))
+        page.keyboard.press(key)
+        _wait_for_render(page, root, decodes)
+        z = root.evaluate("root => [+root.dataset.z1, +root.dataset.z2]")
+        assert z != seen[-1], f"{key} did not move the code"
+        seen.append(z)
+        expected = f"z = ({z[0]:.2f}, {z[1]:.2f}); nearest test code: {_nearest_class(explorer, z)}"
+        assert readout.inner_text() == expected
+    assert len({_nearest_class(explorer, z) for z in seen}) > 1, "the keys never reached another class"
 
 
 def test_one_decode_in_the_page_is_fast_and_the_weights_are_small(page, models, capsys):
