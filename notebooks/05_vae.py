@@ -542,15 +542,41 @@ left.set_title("plain autoencoder, box of its codes")
 right.set_title("VAE, square of the prior")
 show(fig, "The images decoded from a 16 by 16 grid of codes over the plain autoencoder's box of "
      "codes (left) and over the VAE's square from -2.5 to 2.5 (right): both change gradually and "
-     "decode to plausible images almost everywhere; the VAE's images look blurrier.")
+     "decode to plausible images almost everywhere.")
 
 # %% [markdown]
-# Both planes decode to plausible images almost everywhere, and both change gradually. The
-# autoencoder's box looks sharper, with blends where its clusters meet; the VAE's images look
-# blurrier, and its square has weak spots of its own, faint or blended images in the parts of
-# the prior that few codes use (compare with the scatter plot above). The difference that matters
-# is not in these pictures: the VAE's square is fixed by its prior before training, while the
-# autoencoder's box had to be read off its codes afterwards.
+# How blurred an image is can be put in a number: the mean binary entropy of its pixel values,
+# read as probabilities (zero where a pixel is surely on or off, largest for a grey pixel of one
+# half).
+
+# %%
+def pixel_entropy(images):
+    """Mean binary entropy of pixel probabilities, in nats: 0 when sure, log 2 at one half."""
+    return (torch.special.entr(images) + torch.special.entr(1 - images)).mean().item()
+
+
+def grid_codes(extent, n=16):
+    """An n x n grid of 2-D codes over (x_min, x_max, y_min, y_max)."""
+    return torch.cartesian_prod(torch.linspace(*extent[:2], n), torch.linspace(*extent[2:], n))
+
+
+plane_blur = {"plain autoencoder": pixel_entropy(autoencoder.generate(grid_codes(code_extent(ae_codes)))),
+              "VAE": pixel_entropy(vae2d.generate(grid_codes((-2.5, 2.5, -2.5, 2.5))))}
+print("mean pixel entropy of each decoded plane:", {name: round(v, 4) for name, v in plane_blur.items()})
+
+# %% tags=["hide-cell"]
+blur_ratio = plane_blur["VAE"] / plane_blur["plain autoencoder"]
+claim(0.9 < blur_ratio < 1.1, "the two decoded planes are about equally blurred (within 10%)",
+      vae=plane_blur["VAE"], autoencoder=plane_blur["plain autoencoder"], ratio=blur_ratio)
+
+# %% [markdown]
+# Both planes decode to plausible images almost everywhere, and both change gradually, with
+# blends where classes meet. By the entropies above they are about equally blurred: both
+# decoders draw averages, the plain autoencoder the image of least squared error for a code, the
+# VAE the probability of each pixel being on. The VAE's square has weak spots of its own, faint
+# or blended images in the parts of the prior that few codes use (compare with the scatter plot
+# above). The difference that matters is not in these pictures: the VAE's square is fixed by its
+# prior before training, while the autoencoder's box had to be read off its codes afterwards.
 #
 # The panel below decodes any point of the VAE's square in your browser, from the trained
 # decoder's weights: move the pointer over the plane (or focus it and press the arrow keys) and
@@ -643,16 +669,9 @@ show(fig, "Top row, the test codes of the VAEs with beta = 0.25, 1 and 4 on the 
 
 # %% [markdown]
 # To compare the decoded squares with a number, we decode the same grid of codes with each model
-# and measure how blurred its images are by the mean binary entropy of the decoded pixel
-# probabilities (zero where the decoder is sure a pixel is on or off, largest for a grey pixel of
-# probability one half).
+# and measure how blurred its images are by their mean pixel entropy, as for the two planes above.
 
 # %%
-def pixel_entropy(images):
-    """Mean binary entropy of pixel probabilities, in nats: 0 when sure, log 2 at one half."""
-    return (torch.special.entr(images) + torch.special.entr(1 - images)).mean().item()
-
-
 side = torch.linspace(-2.5, 2.5, 12)
 square = torch.cartesian_prod(side, side)  # the 144 codes of the grids above
 decoded = {beta: model.generate(square) for beta, model in betas.items()}
