@@ -223,12 +223,17 @@ def class_scatter(
     return fig
 
 
-def latent_grid(model, extent: tuple[float, float, float, float], n: int = 15, ax: plt.Axes | None = None) -> plt.Figure:
-    """Decode an n x n grid of 2-D codes spanning ``extent`` = (z1_min, z1_max, z2_min, z2_max)."""
+def grid_codes(extent: tuple[float, float, float, float], n: int = 15) -> torch.Tensor:
+    """The n x n grid of 2-D codes (n * n, 2) spanning ``extent`` = (z1_min, z1_max, z2_min,
+    z2_max), row by row from the top (largest z2), as ``latent_grid`` draws them."""
     z1 = torch.linspace(extent[0], extent[1], n)
-    z2 = torch.linspace(extent[3], extent[2], n)  # top row = largest z2, as on a scatter plot
-    grid = torch.stack(torch.meshgrid(z2, z1, indexing="ij")[::-1], dim=-1).reshape(-1, 2)
-    images = _as_images(model.generate(grid))
+    z2 = torch.linspace(extent[3], extent[2], n)
+    return torch.stack(torch.meshgrid(z2, z1, indexing="ij")[::-1], dim=-1).reshape(-1, 2)
+
+
+def latent_grid(model, extent: tuple[float, float, float, float], n: int = 15, ax: plt.Axes | None = None) -> plt.Figure:
+    """Decode ``grid_codes(extent, n)`` and draw the images as one mosaic over ``extent``."""
+    images = _as_images(model.generate(grid_codes(extent, n)))
     side = images.shape[-1]
     mosaic = images.reshape(n, n, side, side).transpose(0, 2, 1, 3).reshape(n * side, n * side)
     fig, ax = _figure(ax, (6, 6))

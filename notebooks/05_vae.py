@@ -58,7 +58,7 @@ import aelib
 from aelib import (VAE, MLPAutoencoder, Table, claim, fit, importance_sampled_nll, kl_to_standard_normal,
                    negative_elbo)
 from aelib.explorer import latent_explorer
-from aelib.plot import class_scatter, code_extent, image_grid, image_rows, latent_grid, show
+from aelib.plot import class_scatter, code_extent, grid_codes, image_grid, image_rows, latent_grid, show
 from aelib.settings import settings
 from aelib.vae import reparameterise
 
@@ -555,13 +555,8 @@ def pixel_entropy(images):
     return (torch.special.entr(images) + torch.special.entr(1 - images)).mean().item()
 
 
-def grid_codes(extent, n=16):
-    """An n x n grid of 2-D codes over (x_min, x_max, y_min, y_max)."""
-    return torch.cartesian_prod(torch.linspace(*extent[:2], n), torch.linspace(*extent[2:], n))
-
-
-plane_blur = {"plain autoencoder": pixel_entropy(autoencoder.generate(grid_codes(code_extent(ae_codes)))),
-              "VAE": pixel_entropy(vae2d.generate(grid_codes((-2.5, 2.5, -2.5, 2.5))))}
+plane_blur = {"plain autoencoder": pixel_entropy(autoencoder.generate(grid_codes(code_extent(ae_codes), 16))),
+              "VAE": pixel_entropy(vae2d.generate(grid_codes((-2.5, 2.5, -2.5, 2.5), 16)))}  # the planes above
 print("mean pixel entropy of each decoded plane:", {name: round(v, 4) for name, v in plane_blur.items()})
 
 # %% tags=["hide-cell"]
@@ -672,8 +667,7 @@ show(fig, "Top row, the test codes of the VAEs with beta = 0.25, 1 and 4 on the 
 # and measure how blurred its images are by their mean pixel entropy, as for the two planes above.
 
 # %%
-side = torch.linspace(-2.5, 2.5, 12)
-square = torch.cartesian_prod(side, side)  # the 144 codes of the grids above
+square = grid_codes((-2.5, 2.5, -2.5, 2.5), 12)  # the 144 codes of the grids above
 decoded = {beta: model.generate(square) for beta, model in betas.items()}
 blur = {beta: pixel_entropy(images) for beta, images in decoded.items()}
 print("mean pixel entropy of each decoded square:", {beta: round(v, 4) for beta, v in blur.items()})

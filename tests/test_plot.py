@@ -203,3 +203,11 @@ def test_importing_aelib_leaves_matplotlib_settings_alone():
     code = ("import matplotlib as m; before = dict(m.rcParams); import aelib; "
             "assert dict(m.rcParams) == before; aelib.use_style(); assert m.rcParams['font.size'] == 11")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_grid_codes_run_row_by_row_from_the_top_left():
+    from aelib.plot import grid_codes
+
+    codes = grid_codes((0.0, 1.0, -2.0, 2.0), n=3)
+    assert codes.shape == (9, 2)
+    assert codes[0].tolist() == [0.0, 2.0] and codes[2].tolist() == [1.0, 2.0] and codes[-1].tolist() == [1.0, -2.0]
