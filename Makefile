@@ -82,8 +82,13 @@ _build/.static-stamp: $(wildcard book/_static/*.* book/_ext/*.py)
 
 # Executes every chapter (cached: an unchanged notebook is not run again), then renders the HTML.
 # Any Sphinx warning or failing cell fails the build.
+# At full budget the chapters record their headline numbers in $(SCOREBOARD) (aelib.scoreboard);
+# book/scoreboard.md is rendered from it after the build, for the next one.
+SCOREBOARD := benchmarks/results/scoreboard.json
+
 book: $(STAMP) $(MATHJAX) _build/.cache-stamp _build/.static-stamp
-	AELIB_PROGRESS=log $(BIN)/jupyter-book build . -W -n --keep-going
+	AELIB_PROGRESS=log AELIB_SCOREBOARD=$(abspath $(SCOREBOARD)) $(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python benchmarks/scoreboard.py
 	@echo "The book is in $(abspath _build/html)/index.html"
 
 clean:

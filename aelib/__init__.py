@@ -5,6 +5,7 @@ Importing it changes no matplotlib setting. The course's plot style is explicit:
 ``with matplotlib.pyplot.style.context(aelib.plot.STYLE):``.
 """
 
+from . import scoreboard
 from .claims import ClaimFailed, claim
 from .data import DataError, Dataset, load_dataset, read_idx
 from .linear import PCA, TruncatedSVD, principal_angles
@@ -55,6 +56,7 @@ __all__ = [
     "read_idx",
     "reconstruction_mse",
     "save_checkpoint",
+    "scoreboard",
     "settings",
     "use_style",
 ]

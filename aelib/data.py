@@ -1,11 +1,6 @@
-"""MNIST and Fashion-MNIST as in-memory float tensors, read from the standard IDX files.
-
-Files live in ``<data_dir>/<MNIST|FashionMNIST>/raw/`` (the layout torchvision uses, so an
-existing torchvision download is reused). Missing files are downloaded and every file is
-checked against its published MD5 before it is read. A download is written under a name of
-its own and renamed into place once verified, so processes that share a folder never see (or
-leave) a half-written file.
-"""
+"""MNIST and Fashion-MNIST as in-memory float tensors, from the IDX files in torchvision's layout,
+``<data_dir>/<MNIST|FashionMNIST>/raw/``, checked against their published MD5. Downloads are renamed
+into place once verified, so processes that share a folder never see a half-written file."""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ import hashlib
 import http.client
 import math
 import os
-import socket
-import struct
 import sys
 import urllib.request
 import uuid
@@ -33,10 +26,17 @@ from .models import check_int
 from .settings import settings
 
 DOWNLOAD_TIMEOUT = 30  # seconds to connect, and to wait for each piece of a download
+OFFLINE_SPLIT = (8_000, 2_000)
+REFETCH = "delete it and fetch it again"
+ELSEWHERE = "or set AELIB_DATA_DIR to another folder"
 
 
 class DataError(RuntimeError):
     """A data file is missing, cannot be downloaded, or is corrupted."""
+
+
+def _fault(problem: str, fix: str) -> DataError:
+    return DataError(f"{problem}. Fix: {fix}.")
 
 
 @dataclass(frozen=True)
@@ -65,41 +65,27 @@ def _files(*checksums: tuple[str, str | None]) -> dict[str, IdxFile]:
 
 SOURCES = {
     "mnist": Source(
-        folder="MNIST",
-        title="MNIST",
-        mirrors=(
-            "https://ossci-datasets.s3.amazonaws.com/mnist/",
-            "https://storage.googleapis.com/cvdf-datasets/mnist/",
-            "http://yann.lecun.com/exdb/mnist/",
-        ),
-        files=_files(
-            ("f68b3c2dcbeaaa9fbdd348bbdeb94873", None),
-            ("d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624"),
-            ("9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea"),
-            ("ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637"),
-        ),
+        folder="MNIST", title="MNIST",
+        mirrors=("https://ossci-datasets.s3.amazonaws.com/mnist/",
+                 "https://storage.googleapis.com/cvdf-datasets/mnist/", "http://yann.lecun.com/exdb/mnist/"),
+        files=_files(("f68b3c2dcbeaaa9fbdd348bbdeb94873", None),
+                     ("d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624"),
+                     ("9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea"),
+                     ("ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637")),
         classes=tuple(str(d) for d in range(10)),
     ),
     "fashion": Source(
-        folder="FashionMNIST",
-        title="Fashion-MNIST",
+        folder="FashionMNIST", title="Fashion-MNIST",
         mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
-        files=_files(
-            ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
-            ("25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
-            ("bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
-            ("bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965"),
-        ),
-        classes=(
-            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-        ),
-        # Debian's dataset-fashion-mnist package installs the four files here.
-        system_dirs=("/usr/share/datasets/fashion-mnist",),
+        files=_files(("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+                     ("25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
+                     ("bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
+                     ("bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965")),
+        classes=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                 "Ankle boot"),
+        system_dirs=("/usr/share/datasets/fashion-mnist",),  # where Debian's dataset-fashion-mnist puts them
     ),
 }
-
-OFFLINE_SPLIT = (8_000, 2_000)
 
 
 @dataclass
@@ -114,10 +100,8 @@ class Dataset:
     classes: tuple[str, ...]
 
     def __repr__(self) -> str:
-        return (
-            f"Dataset({self.name}: {len(self.x_train):,} train and {len(self.x_test):,} test "
-            f"images of shape {tuple(self.x_train.shape[1:])}, {len(self.classes)} classes)"
-        )
+        return (f"Dataset({self.name}: {len(self.x_train):,} train and {len(self.x_test):,} test "
+                f"images of shape {tuple(self.x_train.shape[1:])}, {len(self.classes)} classes)")
 
 
 def default_data_dir() -> Path:
@@ -137,32 +121,23 @@ def read_idx(path: str | Path) -> np.ndarray:
         if content[:2] == b"\x1f\x8b":  # the gzip magic number
             content = gzip.decompress(content)
     except (OSError, EOFError, zlib.error) as err:
-        raise DataError(f"{path} is not a readable IDX file ({err}); delete it and fetch it again.")
-    if len(content) < 4:
-        raise DataError(f"{path} is too short to be an IDX file; delete it and fetch it again.")
-    zero, dtype, ndim = struct.unpack(">HBB", content[:4])
-    if zero != 0 or dtype != 0x08 or ndim not in (1, 3):
-        raise DataError(f"{path} does not start with an IDX header of unsigned bytes.")
-    header = 4 + 4 * ndim
+        raise _fault(f"{path} is not a readable IDX file ({err})", REFETCH) from err
+    if content[:3] != b"\0\0\x08" or content[3:4] not in (b"\x01", b"\x03"):
+        raise _fault(f"{path} does not start with an IDX header of unsigned bytes", REFETCH)
+    header = 4 + 4 * content[3]
     if len(content) < header:
-        raise DataError(f"{path} ends inside its IDX header; delete it and fetch it again.")
-    shape = struct.unpack(f">{ndim}I", content[4:header])
-    expected = header + math.prod(shape)
-    if len(content) != expected:
-        raise DataError(
-            f"{path} is truncated or padded: its header promises {expected:,} bytes, "
-            f"the file has {len(content):,}. Delete it and fetch it again."
-        )
+        raise _fault(f"{path} ends inside its IDX header", REFETCH)
+    shape = [int(n) for n in np.frombuffer(content, ">u4", count=content[3], offset=4)]
+    if len(content) != (expected := header + math.prod(shape)):
+        raise _fault(f"{path} is truncated or padded: its header promises {expected:,} bytes, the file has "
+                     f"{len(content):,}", REFETCH)
     return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
 
 
 @contextmanager
 def atomic_write(path: Path) -> Iterator[BinaryIO]:
-    """A new file to write that replaces ``path`` in one step when the block ends without error.
-
-    Until then ``path`` is untouched, so an error, a kill or a second process writing the same
-    path never leaves it half-written. The folder is created if needed.
-    """
+    """A new file that replaces ``path`` in one step when the block ends without error; until then
+    ``path`` is untouched, whatever fails or writes alongside. Creates the folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
     try:
@@ -175,17 +150,12 @@ def atomic_write(path: Path) -> Iterator[BinaryIO]:
         part.unlink(missing_ok=True)
 
 
-def _md5(data: bytes) -> str:
-    return hashlib.md5(data).hexdigest()
-
-
 def _matches(content: bytes, file: IdxFile) -> bool:
-    if _md5(content) == file.md5:
+    """Whether ``content`` is ``file`` as published, or recompressed around the same IDX content."""
+    if hashlib.md5(content).hexdigest() == file.md5:
         return True
-    if file.raw_md5 is None:
-        return False
     try:
-        return _md5(gzip.decompress(content)) == file.raw_md5
+        return file.raw_md5 is not None and hashlib.md5(gzip.decompress(content)).hexdigest() == file.raw_md5
     except (OSError, EOFError, zlib.error):
         return False
 
@@ -197,25 +167,16 @@ def _read(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise DataError(
-            f"Cannot read {path} ({err.strerror or err}). Fix: make it a readable file or delete "
-            f"it, or set AELIB_DATA_DIR to another folder."
-        ) from err
+        raise _fault(f"Cannot read {path} ({err.strerror or err})",
+                     f"make it a readable file or delete it, {ELSEWHERE}") from err
 
 
 def _is_intact(path: Path, file: IdxFile) -> bool:
-    content = _read(path)
-    return content is not None and _matches(content, file)
+    return _matches(_read(path) or b"", file)
 
 
-def _fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
-        return response.read()
-
-
-def _describe(err: Exception) -> str:
-    """What went wrong with one request, in words."""
-    if isinstance(getattr(err, "reason", err), socket.timeout):
+def _what_failed(err: Exception) -> str:
+    if isinstance(getattr(err, "reason", err), TimeoutError):
         return f"timed out (nothing received for {DOWNLOAD_TIMEOUT} s)"
     if isinstance(err, http.client.IncompleteRead):
         received = len(err.partial)
@@ -224,43 +185,37 @@ def _describe(err: Exception) -> str:
 
 
 def _download(source: Source, file: IdxFile, target: Path) -> None:
-    """Fetch ``file`` from the first mirror that serves it intact, unless another process
-    finishes it first."""
+    """Fetch ``file`` from the first mirror that serves it intact, unless another process finishes it first."""
     errors = []
     for mirror in source.mirrors:
         if _is_intact(target, file):  # another process finished it meanwhile
             return
         print(f"Downloading {mirror}{file.name}", file=sys.stderr)
         try:
-            content = _fetch(mirror + file.name)
+            with urllib.request.urlopen(mirror + file.name, timeout=DOWNLOAD_TIMEOUT) as response:
+                content = response.read()
         except (OSError, http.client.HTTPException) as err:
-            errors.append(f"{mirror}: {_describe(err)}")
+            errors.append(f"{mirror}: {_what_failed(err)}")
             continue
         if not _matches(content, file):
-            what = ("an HTML page (an error or sign-in page?) instead of the file"
-                    if content.lstrip()[:1] == b"<" else f"a file that does not match MD5 {file.md5}")
-            errors.append(f"{mirror}: served {what}")
+            errors.append(f"{mirror}: served " + ("an HTML page (an error or sign-in page?) instead of the file"
+                          if content.lstrip()[:1] == b"<" else f"a file that does not match MD5 {file.md5}"))
             continue
         try:
             with atomic_write(target) as out:
                 out.write(content)
+            return
         except OSError as err:
-            raise DataError(
-                f"Cannot save {file.name} into {target.parent} ({err.strerror or err}). Fix: make "
-                f"the folder writable or free some space, or set AELIB_DATA_DIR to another folder."
-            ) from err
-        return
-    if _is_intact(target, file):
-        return
-    raise DataError(
-        f"Could not download {file.name} into {target.parent}:\n  " + "\n  ".join(errors) + "\n"
-        f"Fix: copy {file.name} into {target.parent} by hand, or point AELIB_DATA_DIR at a folder "
-        f"that has {source.folder}/raw/{file.name}."
-    )
+            raise _fault(f"Cannot save {file.name} into {target.parent} ({err.strerror or err})",
+                         f"make the folder writable or free some space, {ELSEWHERE}") from err
+    if not _is_intact(target, file):
+        raise DataError(f"Could not download {file.name} into {target.parent}:\n  " + "\n  ".join(errors)
+                        + f"\nFix: copy {file.name} into {target.parent} by hand, or point AELIB_DATA_DIR at a "
+                        f"folder that has {source.folder}/raw/{file.name}.")
 
 
 def _locate(source: Source, key: str, data_dir: Path, offline: bool) -> Path | None:
-    """Return a verified path to one file, downloading it if allowed; None if offline and absent."""
+    """A verified path to one file, downloaded if allowed; None if offline and absent."""
     file = source.files[key]
     target = data_dir / source.folder / "raw" / file.name
     for candidate in (target, *(Path(d) / file.name for d in source.system_dirs)):
@@ -270,10 +225,8 @@ def _locate(source: Source, key: str, data_dir: Path, offline: bool) -> Path | N
         if _matches(content, file):
             return candidate
         if candidate != target or offline:
-            raise DataError(
-                f"{candidate} is corrupted (its checksum is not the published MD5 {file.md5}). "
-                f"Delete it and copy or download a fresh {file.name}."
-            )
+            raise _fault(f"{candidate} is corrupted (its checksum is not the published MD5 {file.md5})",
+                         f"delete it and copy or download a fresh {file.name}")
         print(f"{target} is corrupted; downloading it again.", file=sys.stderr)
     if offline:
         return None
@@ -281,29 +234,17 @@ def _locate(source: Source, key: str, data_dir: Path, offline: bool) -> Path | N
     return target
 
 
-def _missing_error(source: Source, names: list[str], data_dir: Path) -> DataError:
-    searched = [str(data_dir / source.folder / "raw"), *source.system_dirs]
-    return DataError(
-        f"Offline mode and {source.title} is incomplete: {', '.join(names)} not found in "
-        f"{' or '.join(searched)}.\nFix: copy the file(s) there, set AELIB_DATA_DIR to the folder "
-        f"that holds {source.folder}/raw/, or unset AELIB_OFFLINE to download them."
-    )
+def _read_split(paths: dict[str, Path], split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The images (float32 (N, 1, 28, 28) in [0, 1]) and int64 labels of the train or test split."""
+    images = torch.from_numpy(read_idx(paths[f"{split}_images"]).astype(np.float32) / 255.0).unsqueeze(1)
+    return images, torch.from_numpy(read_idx(paths[f"{split}_labels"]).astype(np.int64))
 
 
-def load_dataset(
-    name: str | None = None,
-    *,
-    data_dir: str | Path | None = None,
-    offline: bool | None = None,
-    train_size: int | None = None,
-    test_size: int | None = None,
-) -> Dataset:
-    """Load ``"mnist"`` or ``"fashion"`` (default: ``settings.dataset``) into memory.
-
-    ``train_size`` and ``test_size`` keep the first images of each split. Offline, MNIST without
-    its training images is replaced, with a notice, by an 8,000/2,000 split of the official
-    10,000 test images (the test split is never trained on).
-    """
+def load_dataset(name: str | None = None, *, data_dir: str | Path | None = None, offline: bool | None = None,
+                 train_size: int | None = None, test_size: int | None = None) -> Dataset:
+    """Load ``"mnist"`` or ``"fashion"`` (default: ``settings.dataset``), the first ``train_size`` and
+    ``test_size`` images of each split. Offline, MNIST without its training images becomes, with a
+    notice, an 8,000/2,000 split of the official 10,000 test images: train and test never overlap."""
     name = (name or settings.dataset).lower()
     if name not in SOURCES:
         raise ValueError(f"Unknown data set {name!r}: use one of {', '.join(SOURCES)}.")
@@ -311,7 +252,7 @@ def load_dataset(
     data_dir = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     offline = settings.offline if offline is None else offline
     if data_dir.exists() and not data_dir.is_dir():
-        raise DataError(f"The data folder {data_dir} is a file: set AELIB_DATA_DIR (or data_dir) to a folder.")
+        raise _fault(f"The data folder {data_dir} is a file", "set AELIB_DATA_DIR (or data_dir) to a folder")
     for size, size_name in ((train_size, "train_size"), (test_size, "test_size")):
         if size is not None:
             check_int(size, size_name, meaning=" (or None for every image)")
@@ -327,36 +268,21 @@ def load_dataset(
     missing = [source.files[k].name for k, p in paths.items() if p is None]
     test_only = missing == [source.files["train_images"].name] and name == "mnist"
     if missing and not test_only:
-        raise _missing_error(source, missing, data_dir)
+        searched = " or ".join([str(data_dir / source.folder / "raw"), *source.system_dirs])
+        raise _fault(f"Offline mode and {source.title} is incomplete: {', '.join(missing)} not found in {searched}",
+                     f"copy the file(s) there, set AELIB_DATA_DIR to the folder that holds {source.folder}/raw/, "
+                     "or unset AELIB_OFFLINE to download them")
 
-    x_test = _to_float(read_idx(paths["test_images"]))
-    y_test = torch.from_numpy(read_idx(paths["test_labels"]).astype(np.int64))
+    x_test, y_test = _read_split(paths, "test")
     if test_only:
         n_train, n_test = OFFLINE_SPLIT
-        print(
-            f"Offline mode: {source.title}'s training images are not in {data_dir}, so this run "
-            f"uses {n_train:,} of the official test images for training and the other "
-            f"{n_test:,} for testing. Online, the full 60,000/10,000 split is used.",
-            file=sys.stderr,
-        )
+        print(f"Offline mode: {source.title}'s training images are not in {data_dir}, so this run uses "
+              f"{n_train:,} of the official test images for training and the other {n_test:,} for testing. "
+              "Online, the full 60,000/10,000 split is used.", file=sys.stderr)
         order = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(0))
         train, test = order[:n_train], order[n_train : n_train + n_test]
-        x_train, y_train = x_test[train], y_test[train]
-        x_test, y_test = x_test[test], y_test[test]
+        x_train, y_train, x_test, y_test = x_test[train], y_test[train], x_test[test], y_test[test]
     else:
-        x_train = _to_float(read_idx(paths["train_images"]))
-        y_train = torch.from_numpy(read_idx(paths["train_labels"]).astype(np.int64))
-
-    return Dataset(
-        name=source.title,
-        x_train=x_train[:train_size],
-        y_train=y_train[:train_size],
-        x_test=x_test[:test_size],
-        y_test=y_test[:test_size],
-        classes=source.classes,
-    )
-
-
-def _to_float(images: np.ndarray) -> torch.Tensor:
-    """uint8 (N, 28, 28) -> float32 (N, 1, 28, 28) in [0, 1]."""
-    return torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+        x_train, y_train = _read_split(paths, "train")
+    return Dataset(source.title, x_train[:train_size], y_train[:train_size], x_test[:test_size], y_test[:test_size],
+                   source.classes)

@@ -1,10 +1,6 @@
-"""An interactive explorer of a 2-D latent space that runs in the reader's browser.
-
-``latent_explorer(model, codes, labels, classes)`` returns an object that Jupyter, Colab and the
-built book display as a panel: the latent plane with the test codes as coloured points, and the
-image the decoder makes of the code under the pointer (or moved with the arrow keys). Decoding
-runs in plain JavaScript from the decoder's weights, embedded in the page as base64 float32, so
-the panel works in a static page, offline, with no server and no network.
+"""An interactive explorer of a 2-D latent space: the test codes as coloured points, and the image the
+decoder makes of the code under the pointer or moved with the arrow keys. It decodes in plain JavaScript
+from the decoder's weights, embedded in the page, so it works in a static page, offline, with no server.
 """
 
 from __future__ import annotations
@@ -26,80 +22,63 @@ from .data import atomic_write
 from .models import check_int
 from .plot import PALETTE, code_extent
 
+# What explorer.js can run; each acts the same in training and evaluation mode.
 SUPPORTED = (nn.Linear, nn.ReLU, nn.Sigmoid, nn.Flatten, nn.Unflatten, nn.Conv2d, nn.ConvTranspose2d)
-
-
-def _flat(module: nn.Module) -> list[nn.Module]:
-    """The layers of nested nn.Sequential containers, in order."""
-    if isinstance(module, nn.Sequential):
-        return [layer for child in module for layer in _flat(child)]
-    return [module]
-
-
-def decoder_layers(model) -> list[nn.Module]:
-    """The layers that map a code z to ``model.decode(z)``.
-
-    A VAE's decoder outputs logits and its ``decode`` applies a sigmoid, so one is appended.
-    """
-    from .vae import VAE, ConditionalVAE
-
-    if isinstance(model, ConditionalVAE):
-        raise TypeError("A ConditionalVAE decodes a code together with a label; the explorer "
-                        "handles unconditional models only.")
-    return _flat(model.decoder) + ([nn.Sigmoid()] if isinstance(model, VAE) else [])
 
 
 def _floats(array) -> str:
     return base64.b64encode(np.asarray(array, dtype="<f4").tobytes()).decode("ascii")
 
 
+def _run(layer: nn.Module, x: torch.Tensor) -> tuple[dict, torch.Tensor]:
+    """How the browser runs ``layer`` (a TypeError if it cannot), and ``layer(x)``."""
+    if not isinstance(layer, SUPPORTED):
+        raise TypeError(f"The explorer cannot run a {type(layer).__name__} layer in the browser; it knows "
+                        f"{', '.join(t.__name__ for t in SUPPORTED)}.")
+    y = layer(x)
+    spec = {"type": type(layer).__name__, "in": list(x.shape[1:]), "out": list(y.shape[1:])}
+    if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+        plain = (layer.groups, layer.dilation, layer.padding_mode) == (1, (1, 1), "zeros")
+        if not plain or isinstance(layer.padding, str):
+            raise TypeError(f"The explorer runs plain convolutions only, not {layer}.")
+        spec.update(kernel=list(layer.kernel_size), stride=list(layer.stride), padding=list(layer.padding))
+    return spec, y
+
+
 @torch.no_grad()
 def export_decoder(model) -> dict:
     """The decoder of a 2-D model as a JSON-ready dict: its layers with their input and output
     shapes, and every weight and bias in one base64 string of little-endian float32."""
+    from .vae import VAE, ConditionalVAE
+
     if getattr(model, "embedding_dim", None) != 2:
         raise ValueError(f"The explorer shows 2-D latent spaces; this model's codes have "
                          f"{getattr(model, 'embedding_dim', '?')} dimensions.")
-    layers, specs, arrays, offset = decoder_layers(model), [], [], 0
-    was_training = model.training
-    model.eval()
-    try:
-        x = torch.zeros(1, 2, device=model.device)
-        for layer in layers:
-            if not isinstance(layer, SUPPORTED):
-                names = ", ".join(t.__name__ for t in SUPPORTED)
-                raise TypeError(f"The explorer cannot run a {type(layer).__name__} layer in the "
-                                f"browser; it knows {names}.")
-            y = layer(x)
-            spec = {"type": type(layer).__name__, "in": list(x.shape[1:]), "out": list(y.shape[1:])}
-            if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
-                if layer.groups != 1 or layer.dilation != (1, 1) or isinstance(layer.padding, str) \
-                        or layer.padding_mode != "zeros":
-                    raise TypeError(f"The explorer runs plain convolutions only, not {layer}.")
-                spec.update(kernel=list(layer.kernel_size), stride=list(layer.stride),
-                            padding=list(layer.padding))
-            for name in ("weight", "bias"):
-                if isinstance(getattr(layer, name, None), torch.Tensor):
-                    values = getattr(layer, name).detach().cpu().flatten().numpy()
-                    if not np.isfinite(values).all():
-                        raise ValueError(f"The decoder's {type(layer).__name__} {name} holds NaN or "
-                                         "infinite values (a diverged run?): train the model again.")
-                    spec[name] = [offset, values.size]
-                    arrays.append(values)
-                    offset += values.size
-            specs.append(spec)
-            x = y
-        if x.dim() != 4 or x.shape[1] not in (1, 3):
-            raise ValueError(f"The decoder must output images (N, 1 or 3, H, W), not {tuple(x.shape)}.")
-        # The layers in sequence must be the model's decode: check on a few codes.
-        z = 2 * torch.randn(16, 2, generator=torch.Generator().manual_seed(0)).to(model.device)
-        if not torch.allclose(nn.Sequential(*layers)(z), model.decode(z), atol=1e-5):
-            raise ValueError("model.decode(z) does more than run model.decoder; the explorer "
-                             "cannot reproduce it in the browser.")
-    finally:
-        model.train(was_training)
-    return {"layers": specs, "image": list(x.shape[1:]),
-            "weights": _floats(np.concatenate(arrays) if arrays else [])}
+    if isinstance(model, ConditionalVAE):
+        raise TypeError("A ConditionalVAE decodes a code together with a label; the explorer "
+                        "handles unconditional models only.")
+    # A VAE's decoder outputs logits, to which its decode applies a sigmoid.
+    layers = [m for m in model.decoder.modules() if not isinstance(m, nn.Sequential)]
+    layers += [nn.Sigmoid()] if isinstance(model, VAE) else []
+    specs, arrays, x = [], [], torch.zeros(1, 2, device=model.device)
+    for layer in layers:
+        spec, x = _run(layer, x)
+        specs.append(spec)
+        for name, parameter in layer.named_parameters():  # weight, then bias if it has one
+            values = parameter.detach().cpu().flatten().numpy()
+            if not np.isfinite(values).all():
+                raise ValueError(f"The decoder's {type(layer).__name__} {name} holds NaN or "
+                                 "infinite values (a diverged run?): train the model again.")
+            spec[name] = [sum(a.size for a in arrays), values.size]
+            arrays.append(values)
+    if x.dim() != 4 or x.shape[1] not in (1, 3):
+        raise ValueError(f"The decoder must output images (N, 1 or 3, H, W), not {tuple(x.shape)}.")
+    z = 2 * torch.randn(16, 2, generator=torch.Generator().manual_seed(0)).to(model.device)
+    if not torch.allclose(nn.Sequential(*layers)(z), model.decode(z), atol=1e-5):
+        raise ValueError("model.decode(z) does more than run model.decoder; the explorer "
+                         "cannot reproduce it in the browser.")
+    weights = _floats(np.concatenate(arrays) if arrays else [])
+    return {"layers": specs, "image": list(x.shape[1:]), "weights": weights}
 
 
 def _asset(name: str) -> str:
@@ -122,16 +101,13 @@ class LatentExplorer:
             raise ValueError(f"Expected 2-D codes of shape (N, 2), N >= 1, got {tuple(codes.shape)}.")
         if len(labels) != len(codes):
             raise ValueError(f"Got {len(codes)} codes but {len(labels)} labels; pass one label per code.")
-        bad = int((~codes.isfinite().all(dim=1)).sum())
-        if bad:
+        if bad := int((~codes.isfinite().all(dim=1)).sum()):
             raise ValueError(f"{bad} of the {len(codes)} codes are NaN or infinite (a diverged model?): "
                              "drop them with codes[codes.isfinite().all(dim=1)] and their labels.")
-        low, high = int(labels.min()), int(labels.max())
-        if low < 0 or high >= len(classes):
+        if labels.min() < 0 or labels.max() >= len(classes):
             raise ValueError(f"Labels must index the {len(classes)} classes (0..{len(classes) - 1}), "
-                             f"got labels from {low} to {high}.")
-        max_points = check_int(max_points, "max_points")
-        if len(codes) > max_points:
+                             f"got labels from {int(labels.min())} to {int(labels.max())}.")
+        if len(codes) > check_int(max_points, "max_points"):
             keep = torch.randperm(len(codes), generator=torch.Generator().manual_seed(0))[:max_points]
             codes, labels = codes[keep], labels[keep]
         if extent is None:
@@ -156,11 +132,9 @@ class LatentExplorer:
                 f"{self.decoder_bytes / 1024:.0f} KB; display it in a notebook or .save(path) it)")
 
     def _repr_html_(self) -> str:
-        data = {
-            "decoder": self.decoder, "decoder_kb": round(self.decoder_bytes / 1024),
-            "extent": self.extent, "step": self.step, "classes": self.classes,
-            "colours": PALETTE, "codes": _floats(self.codes), "labels": self.labels.tolist(),
-        }
+        data = {"decoder": self.decoder, "decoder_kb": round(self.decoder_bytes / 1024), "extent": self.extent,
+                "step": self.step, "classes": self.classes, "colours": PALETTE, "codes": _floats(self.codes),
+                "labels": self.labels.tolist()}
         # No "<" at all in the JSON, so that no text in it (a class name of "</script>" or
         # "<!--<script>") can end or change the script element that holds it.
         payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
@@ -196,8 +170,7 @@ window.aelibExplorer.mount(document.currentScript ? document.currentScript.paren
 </div>"""
 
     def save(self, path) -> Path:
-        """Write the explorer as a self-contained HTML page (opens offline in any browser),
-        creating its folder if needed."""
+        """Write the explorer as a self-contained HTML page that opens offline, creating its folder."""
         path = Path(path)
         page = ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -209,7 +182,6 @@ window.aelibExplorer.mount(document.currentScript ? document.currentScript.paren
 
 
 def latent_explorer(model, codes, labels, classes: Sequence[str], **options) -> LatentExplorer:
-    """An interactive panel over the 2-D latent space of ``model``: the ``codes`` (N, 2) drawn as
-    points coloured by ``labels``, and the image ``model.decode`` makes of the code under the
-    pointer, decoded in the browser. Options: ``extent``, ``max_points``, ``step``, ``title``."""
+    """The :class:`LatentExplorer` of ``model``'s 2-D ``codes`` (N, 2), coloured by ``labels``.
+    Options: ``extent``, ``max_points``, ``step``, ``title``."""
     return LatentExplorer(model, codes, labels, classes, **options)

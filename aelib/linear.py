@@ -1,5 +1,4 @@
-"""Linear baselines: the truncated SVD of the data, PCA (the same of the centred data), and
-principal angles."""
+"""Linear baselines: the truncated SVD of the data, PCA (the same of the centred data), and principal angles."""
 
 from __future__ import annotations
 
@@ -9,12 +8,9 @@ from .models import check_int
 
 
 class TruncatedSVD:
-    """The top ``n_components`` right singular vectors of the data matrix as it is, not centred:
-    the best rank-k approximation of the data themselves, fitted with ``torch.linalg.svd``.
-
-    Shares the autoencoders' vocabulary: ``embed`` (project), ``generate`` (map codes back to
-    images) and ``reconstruct``. Inputs of any shape (N, ...) are flattened to (N, D).
-    """
+    """The top ``n_components`` right singular vectors of the data as they are, not centred: the best
+    rank-k approximation of the data themselves. Speaks the autoencoders' ``embed``, ``generate`` and
+    ``reconstruct``; inputs of any shape (N, ...) are flattened to (N, D)."""
 
     centred = False
 
@@ -22,33 +18,26 @@ class TruncatedSVD:
         self.n_components = check_int(n_components, "n_components")
 
     def fit(self, x: torch.Tensor) -> TruncatedSVD:
-        """Keep the top right singular vectors as ``components`` (k, D)."""
-        self._fit(x)
-        return self
-
-    def _fit(self, x: torch.Tensor) -> torch.Tensor:
-        """Check ``x``, centre it if this is PCA, factorise it; return all singular values."""
+        """Keep the top right singular vectors of ``x`` (centred, for PCA) as ``components`` (k, D)."""
         flat = x.reshape(len(x), -1).double()
         if len(flat) < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 samples, got {len(flat)}.")
         if not flat.isfinite().all():
             raise ValueError("The data contain NaN or infinite values: drop or replace them first.")
         if self.centred and (flat == flat[0]).all():
-            raise ValueError(
-                f"All {len(flat)} samples are identical: the data have no variance, so there are no "
-                "principal directions to find. Pass varied samples."
-            )
+            raise ValueError(f"All {len(flat)} samples are identical: the data have no variance, so there are no "
+                             "principal directions to find. Pass varied samples.")
         if self.n_components > min(flat.shape):
-            raise ValueError(
-                f"Asked for {self.n_components} components of {flat.shape[0]} samples with "
-                f"{flat.shape[1]} features; use at most {min(flat.shape)}."
-            )
+            raise ValueError(f"Asked for {self.n_components} components of {flat.shape[0]} samples with "
+                             f"{flat.shape[1]} features; use at most {min(flat.shape)}.")
         self.shape = tuple(x.shape[1:])
         self.mean = flat.mean(dim=0) if self.centred else torch.zeros(flat.shape[1], dtype=flat.dtype)
         _, s, vt = torch.linalg.svd(flat - self.mean, full_matrices=False)
-        self.components = _fix_signs(vt)[: self.n_components]
+        # The largest entry of every component made positive, so that results are repeatable.
+        signs = torch.sign(vt[torch.arange(len(vt)), vt.abs().argmax(dim=1)])
+        self.components = (vt * signs[:, None])[: self.n_components]
         self.singular_values = s[: self.n_components]
-        return s
+        return self
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         """Coordinates along the components: (N, ...) -> (N, k)."""
@@ -58,8 +47,7 @@ class TruncatedSVD:
     def generate(self, z: torch.Tensor) -> torch.Tensor:
         """Back from coordinates to the input space: (N, k) -> (N, ...)."""
         self._check_fitted()
-        flat = z.double() @ self.components + self.mean
-        return flat.float().reshape(len(z), *self.shape)
+        return (z.double() @ self.components + self.mean).float().reshape(len(z), *self.shape)
 
     def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
         """The projection of ``x`` onto the components (around the mean for PCA), same shape."""
@@ -80,26 +68,15 @@ class PCA(TruncatedSVD):
     centred = True
 
     def fit(self, x: torch.Tensor) -> PCA:
-        """Centre the data and keep the top right singular vectors as components (k, D)."""
-        variance = self._fit(x) ** 2 / (len(x) - 1)
-        self.explained_variance = variance[: self.n_components]
-        self.explained_variance_ratio = self.explained_variance / variance.sum()
+        super().fit(x)
+        self.explained_variance = self.singular_values**2 / (len(x) - 1)
+        self.explained_variance_ratio = self.explained_variance / x.reshape(len(x), -1).double().var(dim=0).sum()
         return self
 
 
-def _fix_signs(vt: torch.Tensor) -> torch.Tensor:
-    """Make the largest-magnitude entry of every component positive, so results are repeatable."""
-    largest = vt.abs().argmax(dim=1)
-    signs = torch.sign(vt[torch.arange(len(vt)), largest])
-    return vt * signs[:, None]
-
-
 def principal_angles(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Angles in degrees between the subspaces spanned by the rows of ``a`` and of ``b``.
-
-    (k, D), (m, D) -> (min(k, m),), smallest first; all zero when the subspaces coincide.
-    """
+    """Angles in degrees, smallest first, between the subspaces spanned by the rows of ``a`` (k, D)
+    and of ``b`` (m, D): min(k, m) of them, all zero when the subspaces coincide."""
     qa, _ = torch.linalg.qr(a.double().T)
     qb, _ = torch.linalg.qr(b.double().T)
-    cosines = torch.linalg.svdvals(qa.T @ qb).clamp(-1, 1)
-    return torch.rad2deg(torch.arccos(cosines))
+    return torch.rad2deg(torch.arccos(torch.linalg.svdvals(qa.T @ qb).clamp(-1, 1)))

@@ -91,6 +91,8 @@ class AutoencoderBase(nn.Module):
     everywhere and used only by conditional models.
     """
 
+    linear_output = False  # the decoder's last layer feeds a sigmoid; True: it is the output
+
     def __init__(self, channels: int, embedding_dim: int):
         super().__init__()
         self.channels = check_int(channels, "channels", meaning=" (1 for grey images, 3 for colour)")
@@ -110,6 +112,18 @@ class AutoencoderBase(nn.Module):
     def loss(self, x, y=None, target=None) -> torch.Tensor:
         """Mean squared error per pixel between the reconstruction of ``x`` and ``target``."""
         return F.mse_loss(self(x, y), x if target is None else target)
+
+    def start_at_mean(self, x: torch.Tensor) -> AutoencoderBase:
+        """Set the decoder's last bias so that, untrained, it draws about the mean of the images
+        ``x`` (per pixel where that bias has one value per pixel, else per channel); return the
+        model. Training then starts from the average image, as PCA does, instead of from grey."""
+        check_images(x, self.channels)
+        last = [m for m in self.decoder.modules() if isinstance(m, (nn.Linear, nn.Conv2d))][-1]
+        mean = x.mean(dim=0)  # (C, 28, 28)
+        mean = mean.flatten() if last.bias.numel() == mean.numel() else mean.mean(dim=(1, 2))
+        with torch.no_grad():
+            last.bias.copy_(mean if self.linear_output else torch.logit(mean.clamp(0.01, 0.99)))
+        return self
 
     def check_codes(self, z: torch.Tensor) -> None:
         valid = isinstance(z, torch.Tensor) and z.dim() == 2 and z.shape[1] == self.embedding_dim
@@ -232,6 +246,7 @@ class MLPAutoencoder(AutoencoderBase):
         super().__init__(channels, embedding_dim)
         channels, embedding_dim, hidden = self.channels, self.embedding_dim, check_hidden(hidden)
         pixels = channels * IMAGE_SIZE * IMAGE_SIZE
+        self.linear_output = linear
         if linear:
             self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(pixels, embedding_dim))
             self.decoder = nn.Sequential(

@@ -8,11 +8,8 @@ from collections.abc import Mapping, Sequence
 
 
 class Table:
-    """Rows of named values; ``formats`` maps a column to a format spec such as ``".1%"`` (text
-    values are shown as they are).
-
-    The last expression of a cell shows it as a table (``_repr_html_``); ``print`` gives text.
-    """
+    """Rows of named values, shown as an HTML table by a notebook and as text by ``print``;
+    ``formats`` maps a column to a format spec such as ``".1%"`` (text is shown as it is)."""
 
     def __init__(self, rows: Sequence[Mapping[str, object]], formats: Mapping[str, str] | None = None,
                  caption: str = ""):
@@ -21,8 +18,7 @@ class Table:
         self.columns = list(rows[0])
         if any(list(row) != self.columns for row in rows):
             raise ValueError(f"Every row must have the columns {self.columns}, in that order.")
-        unknown = set(formats or {}) - set(self.columns)
-        if unknown:
+        if unknown := set(formats or {}) - set(self.columns):
             raise ValueError(f"formats names columns the rows do not have: {sorted(unknown)}.")
         self.rows, self.formats, self.caption = [dict(row) for row in rows], dict(formats or {}), caption
 

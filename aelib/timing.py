@@ -11,11 +11,10 @@ T = TypeVar("T")
 
 def best_time(fn: Callable[[], T], repeats: int = 3) -> tuple[T, float]:
     """Call ``fn()`` once to warm up, then ``repeats`` more times; return its result and the
-    seconds of the fastest call (library set-up, caches and other processes only slow a call)."""
+    seconds of the fastest call (set-up, caches and other processes only slow a call down)."""
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}.")
-    result = fn()
-    fastest = float("inf")
+    result, fastest = fn(), float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
         result = fn()

@@ -22,6 +22,8 @@ from .models import check_images, check_int, in_batches
 from .settings import PROGRESS_MODES, settings
 from .speed import adam, training_layout
 
+SCHEDULES = ("constant", "one-cycle")
+
 
 def default_device() -> torch.device:
     """CUDA if available, else Apple's MPS, else the CPU."""
@@ -68,8 +70,10 @@ def fit(
     epochs: int = 5,
     batch_size: int = 128,
     lr: float = 1e-3,
+    schedule: str = "constant",
     seed: int = 0,
     corrupt: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
     device: str | torch.device | None = None,
     history: History | None = None,
     progress: str | None = None,
@@ -79,8 +83,13 @@ def fit(
     ``x`` (N, C, 28, 28) images in [0, 1]; ``y`` (N,) labels, used by conditional models;
     ``test`` images (or (images, labels)) scored after every epoch; ``corrupt`` maps a batch
     to the model's input while the clean batch stays the target (a denoising autoencoder);
-    ``history`` continues an earlier run's record (Adam starts afresh). ``seed`` fixes the order
-    of the images and the training noise (a VAE's samples, ``corrupt``'s); the caller's global
+    ``transform`` maps each batch, input and target alike, before ``corrupt`` (``torch.bernoulli``
+    draws binary images afresh at every step: dynamic binarisation);
+    ``history`` continues an earlier run's record (Adam starts afresh). ``schedule="one-cycle"``
+    warms the learning rate up from ``lr / 25`` to ``lr`` over the first 30% of the steps of this
+    call, then anneals it to about zero, cycling Adam's beta1 the other way (the one-cycle policy
+    of Smith & Topin 2019); ``"constant"`` keeps ``lr``. ``seed`` fixes the order
+    of the images and the training noise (a VAE's samples, ``corrupt``'s and ``transform``'s); the caller's global
     random state is left as it was. On a CPU, the speed-ups of :mod:`aelib.speed` apply. Every
     input is checked before training starts. Ctrl-C stops after the current batch and keeps the weights; a NaN or
     infinite loss raises :class:`TrainingDiverged`, with the model left at finite weights.
@@ -89,6 +98,8 @@ def fit(
     batch_size = check_int(batch_size, "batch_size")
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}.")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}.")
     x_test, y_test = test if isinstance(test, (tuple, list)) else (test, None)
     _check_split(model, x, y, "x")
     if x_test is not None:
@@ -106,6 +117,9 @@ def fit(
     optimiser = adam(model, lr, device)
     generator = torch.Generator(device="cpu").manual_seed(seed)  # the order of the images
     batches = math.ceil(len(x) / batch_size)
+    steps = None
+    if schedule == "one-cycle" and epochs > 0:
+        steps = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * batches)
     bar = _Progress(epochs * batches, progress)
     start_epoch = history.epochs
 
@@ -122,6 +136,7 @@ def fit(
                 for b in range(batches):
                     index = order[b * batch_size : (b + 1) * batch_size]
                     xb = x.index_select(0, index)  # twice as fast as x[index] on a CPU
+                    xb = xb if transform is None else transform(xb)
                     yb = None if y is None else y.index_select(0, index)
                     inputs = xb if corrupt is None else corrupt(xb)
                     loss = model.loss(inputs, yb, target=None if corrupt is None else xb)
@@ -132,6 +147,8 @@ def fit(
                     optimiser.zero_grad(set_to_none=True)
                     loss.backward()
                     optimiser.step()
+                    if steps is not None:
+                        steps.step()
                     total += value * len(xb)
                     bar.update(1, epoch, total / min((b + 1) * batch_size, len(x)))
                 if not _is_finite(model):  # the last step made them so, though its loss was finite

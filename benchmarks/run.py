@@ -20,6 +20,7 @@ import sys
 import course
 import efficiency
 import report
+import scoreboard
 import torch
 import vae_loop
 from common import load_average, machine
@@ -59,6 +60,8 @@ def main(argv=None) -> int:
             results["parts"][key] = measured["parts"][key]
             report.write(results)
 
+    if "3" in measured["parts"] and not settings.smoke:
+        scoreboard.write()
     print("\n" + report.sections(measured))
     print("Smoke budget: nothing written." if settings.smoke else f"Wrote {report.LATEST} and its pages.")
     chapters = measured["parts"].get("3", {}).get("results", {}).get("chapters", [])

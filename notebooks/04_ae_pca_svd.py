@@ -341,10 +341,12 @@ plot.show(plot.image_rows(rows),
 #   ReLU between layers and a sigmoid on the output.
 #
 # Two training details matter for the linear autoencoder, and neither changes the subspace it
-# converges to, only how fast it gets there. We start it from weights near zero: from there the directions of largest
-# variance grow fastest, much as in the power method for eigenvectors, instead of a random
-# subspace having to rotate into place. And we train it with a large learning rate first, then
-# smaller ones to let it settle.
+# converges to, only how fast it gets there. We start it from weights near zero: from there the
+# directions of largest variance grow fastest, much as in the power method for eigenvectors,
+# instead of a random subspace having to rotate into place. And we train it with a large learning
+# rate first, then smaller ones to let it settle. The non-linear autoencoder is trained as in
+# chapter 2: its decoder starts at the average image (`start_at_mean`) and the learning rate
+# follows the one-cycle schedule, here for 30 epochs.
 
 # %%
 def linear_autoencoder(k):
@@ -356,11 +358,11 @@ def linear_autoencoder(k):
     return model
 
 
-def train(model, schedule):
+def train(model, stages, **options):
     """Train with Adam through (epochs, learning rate) stages; return the seconds it took."""
     start = time.perf_counter()
-    for epochs, lr in schedule:
-        fit(model, x_train, epochs=settings.epochs(epochs), lr=lr, progress="off")
+    for epochs, lr in stages:
+        fit(model, x_train, epochs=settings.epochs(epochs), lr=lr, progress="off", **options)
     return time.perf_counter() - start
 
 
@@ -375,8 +377,8 @@ for k in code_sizes:
     linear_aes[k] = linear_autoencoder(k)
     seconds["linear", k] = train(linear_aes[k], [(16, 1e-2), (6, 1e-3), (4, 1e-4)])
     torch.manual_seed(0)
-    nonlinear_aes[k] = MLPAutoencoder(k)
-    seconds["non-linear", k] = train(nonlinear_aes[k], [(12, 2e-3)])
+    nonlinear_aes[k] = MLPAutoencoder(k).start_at_mean(x_train)
+    seconds["non-linear", k] = train(nonlinear_aes[k], [(30, 3e-3)], schedule="one-cycle")
     print(f"k = {k:2d}: trained in {seconds['linear', k]:4.1f} s (linear), "
           f"{seconds['non-linear', k]:4.1f} s (non-linear)")
 
@@ -404,19 +406,20 @@ ax.minorticks_off()
 ax.legend(frameon=False)
 plot.show(fig, "Test error against code size for PCA (a line), the linear autoencoder (open "
           "circles) and the non-linear autoencoder (squares): the circles sit on PCA's line, and "
-          "the squares lie well below it for small codes, their lead small or gone by k = 32.")
+          "the squares lie well below it at every code size, their lead largest at the middle sizes.")
 
 # %% [markdown]
 # Read the figure and the table together. The linear autoencoder's circles sit on PCA's line: a
 # network with no non-linearity, trained by gradient descent, ends up with PCA's reconstruction
-# error. The non-linear autoencoder is well below both for small codes, because a curved map can
-# pack more about an image into two or four numbers than any flat projection. The ratio of PCA's
+# error. The non-linear autoencoder is well below both at every code size: a curved map can pack
+# more about an image into a few numbers than any flat projection. The ratio of PCA's
 # error to the network's first rises with $k$, peaks at a middle code size and then falls:
-# compare the two at $k = 32$ in the table. With this chapter's short training the non-linear
-# autoencoder's lead there is small or gone, while PCA keeps improving with every component;
-# more data and more training widen the network's lead (exercise 2). Hinton and Salakhutdinov
-# {cite}`hinton2006`, with a deep 784-1000-500-250-30 autoencoder pretrained layer by layer and
-# then fine-tuned, reached a far lower error than 30-component PCA on MNIST.
+# compare the two at $k = 32$ in the table. PCA keeps improving with every component, while the
+# network's error falls more slowly past the middle sizes at this chapter's training budget.
+# Exercise 2 gives it more data. Hinton and Salakhutdinov {cite}`hinton2006`, with a deep
+# 784-1000-500-250-30 autoencoder pretrained layer by layer and then fine-tuned on 60,000
+# images, reported a squared error per image of 3.00 against PCA's 13.87 at 30 numbers, a ratio
+# of 4.6; the {doc}`../book/scoreboard` page sets this chapter's ratio at $k = 32$ beside it.
 
 # %% tags=["hide-cell"]
 off_the_line = max(abs(linear_mse[k] / pca_mse[k] - 1) for k in code_sizes)
@@ -426,7 +429,13 @@ claim(advantage[2] > 1.2 and advantage[4] > 1.2, "the non-linear autoencoder is 
       k2=advantage[2], k4=advantage[4])
 claim(max(advantage.values()) > advantage[2] and advantage[32] < advantage[16],
       "the ratio rises to a peak at a middle code size, then falls", **{f"k{k}": a for k, a in advantage.items()})
-claim(advantage[32] < 1.2, "with this short training the lead at k = 32 is small or gone", k32=advantage[32])
+claim(min(advantage.values()) > 1.2, "the non-linear autoencoder stays clearly ahead at every code size",
+      **{f"k{k}": a for k, a in advantage.items()})
+aelib.scoreboard.record("ae_pca_error_ratio_k32", advantage[32], data=data.name, training_images=len(x_train),
+                        model="MLPAutoencoder(32), 784-512-128-32", epochs=settings.epochs(30),
+                        pca_test_error_per_image=round(784 * pca_mse[32], 2))
+aelib.scoreboard.record("ae_test_error_per_image_k32", 784 * nonlinear_mse[32], data=data.name,
+                        training_images=len(x_train), model="MLPAutoencoder(32)", epochs=settings.epochs(30))
 
 # %% [markdown]
 # ## The linear autoencoder learns PCA's subspace
@@ -665,8 +674,8 @@ claim(seconds_eigh < seconds_svd, "the covariance route is the quicker of the tw
 
 # %% [markdown]
 # **2. More data, more training.** Train the non-linear autoencoder with $k = 32$ on twice as
-# many training images (`data.x_train[:20_000]`, where the data set has them), again for 12
-# epochs, and compare its test error with PCA's at $k = 32$. What does this say about comparing
+# many training images (`data.x_train[:20_000]`, where the data set has them), with the
+# chapter's recipe, and compare its test error with PCA's at $k = 32$. What does this say about comparing
 # a trained model with a closed-form method?
 
 # %% [markdown]
@@ -676,8 +685,8 @@ claim(seconds_eigh < seconds_svd, "the covariance route is the quicker of the tw
 # ```python
 # torch.manual_seed(0)
 # more = data.x_train[: settings.samples(20_000)]
-# bigger = MLPAutoencoder(32)
-# history = fit(bigger, more, epochs=settings.epochs(12), lr=2e-3, progress="off")
+# bigger = MLPAutoencoder(32).start_at_mean(more)
+# history = fit(bigger, more, epochs=settings.epochs(30), lr=3e-3, schedule="one-cycle", progress="off")
 # bigger_mse = reconstruction_mse(bigger, x_test)
 # print(f"trained in {sum(history.seconds):.0f} s")
 # print(f"non-linear AE, {len(more):,} images: {bigger_mse:.4f}")

@@ -115,3 +115,22 @@ def test_an_empty_batch_is_an_error_not_a_nan_loss():
 def test_decode_rejects_codes_of_the_wrong_size():
     with pytest.raises(ValueError, match=r"Expected codes of shape \(N, 4\)"):
         Autoencoder(1, 4).decode(torch.zeros(2, 5))
+
+
+@pytest.mark.parametrize("build", [
+    lambda: Autoencoder(1, 8), lambda: MLPAutoencoder(8), lambda: MLPAutoencoder(8, hidden=(), linear=True),
+    lambda: VAE(8), lambda: ConditionalVAE(8, n_classes=10),
+])
+def test_start_at_mean_makes_the_untrained_decoder_draw_about_the_mean_image(build, mnist):
+    x, y = mnist.x_train[:500], mnist.y_train[:500]
+    torch.manual_seed(0)
+    model = build()
+
+    def distance_of_the_average_output():
+        return (model.reconstruct(x, y).mean(dim=0) - x.mean(dim=0)).abs().mean().item()
+
+    before = distance_of_the_average_output()
+    assert model.start_at_mean(x) is model
+    after = distance_of_the_average_output()
+    assert after < before / 2
+    assert abs(model.reconstruct(x, y).mean() - x.mean()) < 0.05

@@ -73,6 +73,36 @@ def test_corrupt_trains_a_denoiser_against_clean_targets(mnist):
     assert seen == [(128, 1, 28, 28)] * 2
 
 
+def test_transform_maps_input_and_target_alike():
+    model, seen = MLPAutoencoder(4), []
+
+    def loss(inputs, y=None, target=None):
+        seen.append((inputs, target))
+        return next(model.parameters()).sum() * 0
+
+    model.loss = loss
+    fit(model, torch.rand(64, 1, 28, 28), epochs=1, batch_size=32, transform=torch.bernoulli, progress="off")
+    assert len(seen) == 2
+    assert all(set(inputs.unique().tolist()) == {0.0, 1.0} and target is None for inputs, target in seen)
+
+
+def test_one_cycle_warms_the_learning_rate_up_to_lr_then_anneals_it(monkeypatch):
+    rates = []
+    original = torch.optim.Adam.step
+
+    def step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", step)
+    fit(MLPAutoencoder(2), torch.rand(100, 1, 28, 28), epochs=10, batch_size=10, lr=0.01,
+        schedule="one-cycle", progress="off")
+    peak = rates.index(max(rates))
+    assert len(rates) == 100 and rates[0] == pytest.approx(0.01 / 25) and max(rates) == pytest.approx(0.01)
+    assert 25 <= peak <= 35 and rates[-1] < 1e-4
+    assert rates[: peak + 1] == sorted(rates[: peak + 1]) and rates[peak:] == sorted(rates[peak:], reverse=True)
+
+
 def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_finite_weights():
     model = MLPAutoencoder(4)
     x = torch.rand(64, 1, 28, 28)
@@ -215,6 +245,7 @@ def test_checkpoint_round_trips_weights_and_history_exactly(tmp_path, mnist):
         ({"lr": 0}, "lr must be a finite number > 0"),
         ({"lr": float("nan")}, "lr must be a finite number > 0"),
         ({"progress": "fancy"}, "progress"),
+        ({"schedule": "cosine"}, "schedule must be one of"),
     ],
 )
 def test_bad_training_arguments_are_explained(kwargs, message):
