@@ -12,6 +12,7 @@ from .linear import PCA, TruncatedSVD, principal_angles
 from .metrics import importance_sampled_nll, knn_accuracy, negative_elbo, reconstruction_mse
 from .models import Autoencoder, MLPAutoencoder
 from .plot import use_style
+from .sample_quality import SampleScorer
 from .settings import settings
 from .table import Table
 from .timing import best_time
@@ -38,6 +39,7 @@ __all__ = [
     "Dataset",
     "History",
     "MLPAutoencoder",
+    "SampleScorer",
     "Table",
     "TrainingDiverged",
     "TruncatedSVD",

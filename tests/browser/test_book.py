@@ -31,7 +31,7 @@ GLOSSARY_TERMS = {
 CITATION_KEYS = {
     "rumelhart1986", "hinton2006", "vincent2008", "kingma2014", "rezende2014", "higgins2017",
     "sohn2015", "ng2001", "baldi1989", "lecun1998", "xiao2017", "ghosh2020", "hoffman2016",
-    "kingma2014semi", "burda2016", "smith2019",
+    "kingma2014semi", "burda2016", "smith2019", "salimans2016", "theis2016",
 }
 
 
