@@ -4,12 +4,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from aelib import SampleScorer
+from aelib import SampleScorer, sample_quality
+from aelib.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def trained(mnist):
-    return SampleScorer.fit(mnist.x_train, mnist.y_train)  # the default: about 150,000 images seen
+    """A scorer trained as at full budget (about 150,000 images seen), whatever AELIB_BUDGET says."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sample_quality, "settings", Settings(budget="full"))
+        return SampleScorer.fit(mnist.x_train, mnist.y_train)
 
 
 def test_it_classifies_real_test_images_far_above_chance(trained, mnist):
