@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from html import escape
 from importlib.resources import files
 from pathlib import Path
+from string import Template
 
 import numpy as np
 import torch
@@ -145,29 +146,10 @@ class LatentExplorer:
                  "use the arrow keys (Shift for bigger steps), to pick a code; the image decoded "
                  "from it is shown beside the plane, and the code and the class of the nearest "
                  "test code are read out.")
-        return f"""<div class="aelib-explorer" id="{self.id}">
-<style>{_asset("explorer.css")}</style>{title}
-<p class="aelib-explorer-fallback">An interactive explorer of the latent space is here when
-JavaScript runs (in Jupyter, run the cell or trust the notebook).</p>
-<div class="aelib-explorer-panel" hidden>
-<div class="aelib-explorer-left">
-<canvas class="aelib-explorer-plane" tabindex="0" role="application"
- aria-label="{escape(label)}" aria-describedby="{self.id}-readout"></canvas>
-<ul class="aelib-explorer-legend" aria-label="Classes and their colours">{legend}</ul>
-</div>
-<div class="aelib-explorer-right">
-<canvas class="aelib-explorer-image" width="{self.decoder["image"][2]}"
- height="{self.decoder["image"][1]}" role="img" aria-label="Image decoded from the chosen code"></canvas>
-<p class="aelib-explorer-readout" id="{self.id}-readout" aria-live="polite"
- aria-atomic="true"></p>
-<p class="aelib-explorer-timing"></p>
-</div>
-</div>
-<script type="application/json" class="aelib-explorer-data">{payload}</script>
-<script>{_asset("explorer.js")}
-window.aelibExplorer.mount(document.currentScript ? document.currentScript.parentElement
-  : document.getElementById("{self.id}"));</script>
-</div>"""
+        return Template(_asset("explorer.html")).substitute(
+            id=self.id, css=_asset("explorer.css"), js=_asset("explorer.js"), title=title, label=escape(label),
+            legend=legend, width=self.decoder["image"][2], height=self.decoder["image"][1], payload=payload
+        ).rstrip("\n")
 
     def save(self, path) -> Path:
         """Write the explorer as a self-contained HTML page that opens offline, creating its folder."""

@@ -85,6 +85,24 @@ def check_images(x: torch.Tensor, channels: int) -> None:
         )
 
 
+def check_labels(y, n: int, n_classes: int | None = None, name: str = "labels") -> None:
+    """Raise, saying how to fix them, unless ``y`` are ``n`` integer class indices (N,), each in
+    0..n_classes-1 when ``n_classes`` is given."""
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"The {name} must be a torch.Tensor, got {type(y).__name__}: pass torch.as_tensor(y).")
+    if y.dim() == 2 and y.shape[1] == n_classes:
+        raise ValueError(f"Got one-hot {name} of shape {tuple(y.shape)}: pass class indices, y.argmax(1).")
+    if y.dim() != 1:
+        raise ValueError(f"The {name} must have shape (N,), got {tuple(y.shape)}: pass y.flatten().")
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
+        raise ValueError(f"The {name} must be integer class indices, got {y.dtype}: pass y.round().long().")
+    if len(y) != n:
+        raise ValueError(f"Got {n} images but {len(y)} {name}; pass one label per image.")
+    if n_classes is not None and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"The {name} must lie in 0..{n_classes - 1} for a model of n_classes={n_classes}, "
+                         f"got {name} from {int(y.min())} to {int(y.max())}.")
+
+
 class AutoencoderBase(nn.Module):
     """Shared interface: subclasses call ``super().__init__(channels, embedding_dim)`` (the one
     place these are checked), then define ``encoder`` and ``decoder``. Labels ``y`` are accepted

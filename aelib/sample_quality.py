@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .models import IMAGE_SIZE, check_images, check_int, in_batches, mlp
+from .models import IMAGE_SIZE, check_images, check_int, check_labels, in_batches, mlp
 from .settings import settings
 from .train import fit as train
 
@@ -42,7 +42,7 @@ class SampleScorer(nn.Module):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             scorer = cls(n_classes, channels)
-        _check_labels(y, len(x), scorer.n_classes)
+        check_labels(y, len(x), scorer.n_classes)
         epochs = settings.epochs(max(1, PASSES // len(x))) if epochs is None else epochs
         scorer.history = train(scorer, x, y, epochs=epochs, seed=seed, progress="off")
         return scorer
@@ -69,7 +69,7 @@ class SampleScorer(nn.Module):
         share = torch.bincount(predicted, minlength=self.n_classes) / len(predicted)
         result = {"confidence": top.mean().item(), "class_entropy": torch.special.entr(share).sum().item()}
         if labels is not None:
-            _check_labels(labels, len(images), self.n_classes)
+            check_labels(labels, len(images), self.n_classes)
             labels = labels.cpu()
             hits = (predicted == labels).float()
             result["agreement"] = hits.mean().item()
@@ -81,16 +81,3 @@ class SampleScorer(nn.Module):
         """Share of the images ``x`` whose predicted class is their label ``y``."""
         return self.score(x, y)["agreement"]
 
-
-def _check_labels(y, n: int, n_classes: int) -> None:
-    """Raise, saying how to fix them, unless ``y`` are n integer class indices in 0..n_classes-1."""
-    if not isinstance(y, torch.Tensor):
-        raise TypeError(f"Labels must be a torch.Tensor, got {type(y).__name__}: pass torch.as_tensor(y).")
-    if y.dim() != 1 or y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
-        raise ValueError(f"Labels must be integer class indices of shape (N,), got {y.dtype} of shape "
-                         f"{tuple(y.shape)}: pass y.flatten().long() (or y.argmax(1) for one-hot labels).")
-    if len(y) != n:
-        raise ValueError(f"Got {n} images but {len(y)} labels; pass one label per image.")
-    if y.min() < 0 or y.max() >= n_classes:
-        raise ValueError(f"Labels must lie in 0..{n_classes - 1}, got {int(y.min())} to {int(y.max())}: "
-                         "set n_classes to the number of classes.")

@@ -22,11 +22,9 @@ _tried = False
 def reuse_freed_memory() -> None:
     """Let glibc's malloc keep freed blocks for reuse instead of handing them back to the OS.
 
-    Every training step frees and reallocates the same activation buffers. By default glibc
-    unmaps large blocks on free, so the next step page-faults them back in: tens of thousands of
-    faults per step for the conv autoencoder, a third of its training time on a CPU. The setting
-    lasts for the whole process; :func:`return_freed_memory` hands the kept memory back. Linux
-    with glibc only; elsewhere (and on failure) nothing changes.
+    Every training step frees and reallocates the same activation buffers; by default glibc unmaps
+    large blocks on free, and page-faulting them back in took a third of the conv autoencoder's
+    training time. The setting lasts for the process. Linux with glibc only; elsewhere, nothing.
     """
     global _libc, _tried
     if _tried or not sys.platform.startswith("linux"):

@@ -1,4 +1,4 @@
-"""One training loop for every model in the course, plus checkpoints.
+"""One training loop for every model in the course.
 
 Batches are sliced from tensors already in memory (on the GPU when there is one), so an epoch
 costs the model's arithmetic and little else.
@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import math
 import numbers
-import pickle
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
-from .data import atomic_write
-from .models import check_images, check_int, in_batches
+from .models import check_images, check_int, check_labels, in_batches
 from .settings import PROGRESS_MODES, settings
 from .speed import adam, training_layout
 
@@ -179,12 +176,8 @@ def _check_split(model: nn.Module, x, y, name: str) -> None:
         check_images(x, model.channels)
     except (TypeError, ValueError) as err:
         raise type(err)(f"{name}: {err}") from None
-    if y is not None and not isinstance(y, torch.Tensor):
-        raise TypeError(
-            f"The labels of {name} must be a torch.Tensor, got {type(y).__name__}: pass torch.as_tensor(y)."
-        )
-    if y is not None and len(y) != len(x):
-        raise ValueError(f"Got {len(x)} images but {len(y)} labels in {name}; pass one label per image.")
+    if y is not None:
+        check_labels(y, len(x), name=f"labels of {name}")
 
 
 def _is_finite(model: nn.Module) -> bool:
@@ -213,26 +206,21 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None, b
 
 
 class _Progress:
-    """A tqdm bar (``progress="bar"``), one line per epoch (``"log"``), or nothing (``"off"``).
-
-    The default is ``settings.progress``.
-    """
+    """A tqdm bar (``progress="bar"``), one line per epoch (``"log"``), or nothing (``"off"``);
+    the default is ``settings.progress``."""
 
     def __init__(self, total: int, mode: str | None):
+        from tqdm.auto import tqdm
+
         self.mode = mode or settings.progress
         if self.mode not in PROGRESS_MODES:
             raise ValueError(f"progress must be one of {PROGRESS_MODES}, got {self.mode!r}.")
-        self.tqdm = None
-        if self.mode == "bar":
-            from tqdm.auto import tqdm
-
-            self.tqdm = tqdm(total=total, unit="batch", leave=True)
+        self.tqdm = tqdm(total=total, unit="batch", disable=self.mode != "bar")
 
     def update(self, n: int, epoch: int, loss: float) -> None:
-        if self.tqdm is not None:
-            self.tqdm.update(n)
-            self.tqdm.set_description(f"epoch {epoch + 1}", refresh=False)
-            self.tqdm.set_postfix(loss=f"{loss:.4g}", refresh=False)
+        self.tqdm.update(n)
+        self.tqdm.set_description(f"epoch {epoch + 1}", refresh=False)
+        self.tqdm.set_postfix(loss=f"{loss:.4g}", refresh=False)
 
     def end_epoch(self, history: History) -> None:
         if self.mode == "log":
@@ -243,56 +231,4 @@ class _Progress:
             )
 
     def close(self) -> None:
-        if self.tqdm is not None:
-            self.tqdm.close()
-
-
-def save_checkpoint(path: str | Path, model: nn.Module, history: History | None = None) -> None:
-    """Save the model's weights and (optionally) its training history to ``path``.
-
-    The file is replaced in one step once fully written: an error or a kill during the save
-    leaves the previous checkpoint at ``path`` as it was.
-    """
-    with atomic_write(Path(path)) as file:
-        torch.save({"model": model.state_dict(), "history": asdict(history or History())}, file)
-
-
-def load_checkpoint(path: str | Path, model: nn.Module) -> History:
-    """Load weights saved by :func:`save_checkpoint` (or a plain ``state_dict``) into ``model``;
-    return the saved history. On any error the model is left unchanged."""
-    path = Path(path)
-    try:
-        state = torch.load(path, map_location=next(model.parameters()).device, weights_only=True)
-    except FileNotFoundError:
-        raise
-    # A damaged file makes torch raise any of these.
-    except (OSError, EOFError, RuntimeError, ValueError, LookupError, pickle.UnpicklingError) as err:
-        first = str(err).splitlines()[0].split(". ")[0] if str(err) else "no details"
-        reason = "the file is empty" if path.stat().st_size == 0 else f"{type(err).__name__}: {first}"
-        raise ValueError(
-            f"{path} is not a readable checkpoint ({reason}). It may be truncated or not a file "
-            "written by save_checkpoint: save the model again."
-        ) from None
-    weights = state.get("model", state) if isinstance(state, dict) else None
-    if not isinstance(weights, dict) or not all(isinstance(v, torch.Tensor) for v in weights.values()):
-        raise ValueError(f"{path} holds no model weights: save it with save_checkpoint(path, model).")
-    _check_architecture(path, weights, model.state_dict())
-    model.load_state_dict(weights)
-    return History(**state.get("history", {}))
-
-
-def _check_architecture(path: Path, saved: dict, expected: dict) -> None:
-    """Raise, naming the differing weights' shapes, unless ``saved`` fits the model exactly."""
-    def shape(weights, key):
-        return tuple(weights[key].shape) if key in weights else "absent"
-
-    keys = [*expected, *(k for k in saved if k not in expected)]
-    differ = [f"{k}: checkpoint {shape(saved, k)}, model {shape(expected, k)}"
-              for k in keys if shape(saved, k) != shape(expected, k)]
-    if differ:
-        more = f"\n  ... and {len(differ) - 8} more" if len(differ) > 8 else ""
-        raise ValueError(
-            f"{path} holds the weights of another architecture; the model was left unchanged.\n  "
-            + "\n  ".join(differ[:8]) + more + "\nBuild the model the checkpoint was saved from "
-            "(same class, channels, embedding_dim and hidden sizes), then load it."
-        )
+        self.tqdm.close()

@@ -18,7 +18,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .models import IMAGE_SIZE, AutoencoderBase, check_hidden, check_images, check_int, mlp
+from .models import (
+    IMAGE_SIZE,
+    AutoencoderBase,
+    check_hidden,
+    check_images,
+    check_int,
+    check_labels,
+    mlp,
+)
 
 
 def kl_to_standard_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -126,22 +134,7 @@ class ConditionalVAE(VAE):
     def _one_hot(self, y: torch.Tensor | None, n: int) -> torch.Tensor:
         if y is None:
             raise ValueError("A ConditionalVAE needs the labels too: pass y, shape (N,), of class indices.")
-        if not isinstance(y, torch.Tensor):
-            raise TypeError(f"Labels must be a torch.Tensor, got {type(y).__name__}: pass torch.as_tensor(y).")
-        if y.dim() == 2 and y.shape[1] == self.n_classes:
-            raise ValueError(f"Got one-hot labels of shape {tuple(y.shape)}: pass class indices, y.argmax(1).")
-        if y.dim() != 1:
-            raise ValueError(f"Expected labels of shape (N,), got {tuple(y.shape)}: pass y.flatten().")
-        if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
-            raise ValueError(f"Labels must be integer class indices, got {y.dtype}: pass y.round().long().")
-        if len(y) != n:
-            raise ValueError(f"Got {n} inputs but {len(y)} labels; pass one label per input.")
-        low, high = (int(v) for v in torch.aminmax(y))
-        if low < 0 or high >= self.n_classes:
-            raise ValueError(
-                f"Labels must lie in 0..{self.n_classes - 1} for a model of n_classes={self.n_classes}, "
-                f"got labels from {low} to {high}."
-            )
+        check_labels(y, n, self.n_classes)
         return F.one_hot(y.long(), self.n_classes).float()
 
     def _encoder_input(self, x, y):

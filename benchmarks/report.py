@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from aelib.data import atomic_write
+
 ROOT = Path(__file__).resolve().parents[1]
 LATEST = ROOT / "benchmarks" / "results" / "latest.json"
 LATEST_MD = ROOT / "benchmarks" / "results" / "latest.md"
@@ -178,9 +180,8 @@ def files(results: dict) -> dict[Path, str]:
 def write(results: dict) -> None:
     """Write the three files, each replaced in one step."""
     for path, text in files(results).items():
-        partial = path.with_name(path.name + ".tmp")
-        partial.write_text(text)
-        partial.replace(path)
+        with atomic_write(path) as file:
+            file.write(text.encode())
 
 
 if __name__ == "__main__":  # render the saved results again, after a change to this file

@@ -7,6 +7,8 @@ import json
 import operator
 from pathlib import Path
 
+from report import table
+
 ROOT = Path(__file__).resolve().parents[1]
 SCOREBOARD = ROOT / "benchmarks" / "results" / "scoreboard.json"
 BOOK_PAGE = ROOT / "book" / "scoreboard.md"
@@ -77,20 +79,18 @@ def details(entry: dict) -> str:
 
 
 def page(board: dict) -> str:
-    lines = [
-        "# Scoreboard", "", INTRO, "",
-    ]
+    lines = ["# Scoreboard", "", INTRO, ""]
     for key, row in ROWS.items():
         sign, bars = row["bar"]
         aim = f"{sign} {row['format'].format(row['aim'])}" if "aim" in row else "the bar"
-        lines += [f"## {row['what']}", "", "| data | value | bar (tested) | aim | settings |",
-                  "| --- | --- | --- | --- | --- |"]
+        cells = []
         for dataset, name in DATASETS.items():
             entry = board.get(dataset, {}).get(key)
             value = row["format"].format(entry["value"]) if entry else "not measured"
             bar = f"{sign} {row['format'].format(bars[dataset])}"
-            lines.append(f"| {name} | {value} | {bar} | {aim} | {details(entry) if entry else ''} |")
-        lines += ["", f"Published: {row['published']}.", ""]
+            cells.append([name, value, bar, aim, details(entry) if entry else ""])
+        lines += [f"## {row['what']}", "", *table(["data", "value", "bar (tested)", "aim", "settings"], cells),
+                  "", f"Published: {row['published']}.", ""]
     return "\n".join(lines)
 
 

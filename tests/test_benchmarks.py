@@ -1,23 +1,14 @@
 """The committed benchmark results and the pages made from them agree; nothing is measured here."""
 
-import importlib.util
 import json
 from pathlib import Path
 
-import pytest
+import report  # benchmarks/ is on pytest's path (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def report():
-    spec = importlib.util.spec_from_file_location("report", ROOT / "benchmarks" / "report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_committed_results_render_to_the_committed_pages(report):
+def test_committed_results_render_to_the_committed_pages():
     results = json.loads(report.LATEST.read_text())
     for path, text in report.files(results).items():
         assert path.read_text() == text, (
@@ -26,7 +17,7 @@ def test_committed_results_render_to_the_committed_pages(report):
         )
 
 
-def test_the_book_page_marks_the_chapter_times_for_the_workshop_guide(report):
+def test_the_book_page_marks_the_chapter_times_for_the_workshop_guide():
     page = report.BOOK_PAGE.read_text()
     assert page.count(report.CHAPTER_TIMES_START) == page.count(report.CHAPTER_TIMES_END) == 1
     guide = (ROOT / "book" / "workshop.md").read_text()

@@ -1,25 +1,17 @@
 """The chapters' headline numbers: how they are recorded, and the committed ones against their bars."""
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import scoreboard as page  # benchmarks/scoreboard.py: benchmarks/ is on pytest's path (pyproject.toml)
 
 from aelib import scoreboard
 from aelib.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def page():
-    spec = importlib.util.spec_from_file_location("scoreboard_page", ROOT / "benchmarks" / "scoreboard.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -61,11 +53,11 @@ def test_two_processes_recording_at_once_lose_nothing(board):
     assert len(json.loads(board.read_text())["mnist"]) == 60
 
 
-def test_every_committed_number_meets_its_bar(page):
+def test_every_committed_number_meets_its_bar():
     assert page.misses(json.loads(page.SCOREBOARD.read_text())) == []
 
 
-def test_a_number_below_its_bar_is_reported(page):
+def test_a_number_below_its_bar_is_reported():
     board = json.loads(page.SCOREBOARD.read_text())
     board["mnist"]["ae_pca_error_ratio_k32"]["value"] = 1.1
     del board["fashion"]["anomaly_auc"]
@@ -75,6 +67,6 @@ def test_a_number_below_its_bar_is_reported(page):
     ]
 
 
-def test_the_committed_numbers_render_to_the_book_page(page):
+def test_the_committed_numbers_render_to_the_book_page():
     expected = page.page(json.loads(page.SCOREBOARD.read_text()))
     assert page.BOOK_PAGE.read_text() == expected, "run `.venv/bin/python benchmarks/scoreboard.py`"

@@ -162,7 +162,7 @@ def test_a_model_with_nan_weights_is_refused_before_training():
     [
         (torch.rand(0, 1, 28, 28), "test: Got no images"),
         (torch.rand(4, 28, 28), "test: Got shape .* no channel axis"),
-        ((torch.rand(4, 1, 28, 28), torch.zeros(3, dtype=torch.long)), "4 images but 3 labels in test"),
+        ((torch.rand(4, 1, 28, 28), torch.zeros(3, dtype=torch.long)), "4 images but 3 labels of test"),
     ],
     ids=["empty", "no channel axis", "labels"],
 )
