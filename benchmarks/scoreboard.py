@@ -44,7 +44,7 @@ ROWS = {
     },
     "anomaly_auc": {
         "what": "ROC AUC of the autoencoder's reconstruction error as an anomaly score (chapter 6)",
-        "format": "{:.3f}", "bar": (">=", {"mnist": 0.8, "fashion": 0.7}),
+        "format": "{:.3f}", "bar": (">=", {"mnist": 0.9, "fashion": 0.9}),
         "published": "none comparable; the same run's PCA detector is in the settings",
     },
 }

@@ -70,14 +70,16 @@ from aelib.vae import reparameterise
 aelib.use_style()  # the course's matplotlib style: importing aelib changes none of its settings
 
 # %% [markdown]
-# Every model in this chapter sees the same number of training images (about 250,000 passes
+# Every model in this chapter sees the same number of training images (about 150,000 passes
 # of an image through the network), so the number of epochs follows from the size of the
-# training set.
+# training set. Each trains with chapter 2's recipe: its decoder starts at the average image
+# (`start_at_mean`) and the learning rate follows the one-cycle schedule, peaking at 0.003.
 
 # %%
 data = aelib.load_dataset()
 x_train = data.x_train[: settings.samples(25_000)]
-epochs = settings.epochs(max(1, 250_000 // len(x_train)))
+epochs = settings.epochs(max(1, 150_000 // len(x_train)))
+recipe = dict(epochs=epochs, lr=3e-3, schedule="one-cycle")
 print(f"{data.name}: training on {len(x_train):,} images for {epochs} epochs, "
       f"testing on {len(data.x_test):,}")
 
@@ -91,8 +93,8 @@ print(f"{data.name}: training on {len(x_train):,} images for {epochs} epochs, "
 
 # %%
 torch.manual_seed(0)
-autoencoder = MLPAutoencoder(embedding_dim=2)  # 784 -> 512 -> 128 -> 2 -> 128 -> 512 -> 784
-fit(autoencoder, x_train, test=data.x_test, epochs=epochs)
+autoencoder = MLPAutoencoder(embedding_dim=2).start_at_mean(x_train)  # 784 -> 512 -> 128 -> 2 -> ... -> 784
+fit(autoencoder, x_train, test=data.x_test, **recipe)
 ae_codes = autoencoder.embed(data.x_test)  # (N, 2)
 train_codes = autoencoder.embed(x_train)
 fitted = MultivariateNormal(train_codes.mean(dim=0), torch.cov(train_codes.T))
@@ -394,7 +396,7 @@ claim(torch.allclose(by_hand, by_aelib) and by_hand.requires_grad,
 # `negative_elbo` scores the test set, split into its two terms.
 
 # %%
-history = fit(vae, x_train, test=data.x_test, epochs=epochs)
+history = fit(vae.start_at_mean(x_train), x_train, test=data.x_test, **recipe)
 scores = negative_elbo(vae, data.x_test)
 print(f"trained in {sum(history.seconds):.0f} s")
 print(f"20-D VAE, test negative ELBO: {scores['negative_elbo']:.1f} nats per image "
@@ -427,17 +429,26 @@ def ranks(values):
 rank_correlation = torch.corrcoef(torch.stack([ranks(activity), ranks(kl_per_dimension)]))[0, 1]
 claim(torch.allclose(kl_per_dimension.sum(), torch.tensor(scores["kl"]), rtol=1e-3),
       "the dimensions' KL adds up to the KL term", by_dimension=kl_per_dimension.sum(), total=scores["kl"])
-claim(kl_per_dimension.max() > 3 * kl_per_dimension.min(), "the KL term is spread unevenly over the dimensions",
-      largest=kl_per_dimension.max(), smallest=kl_per_dimension.min())
+if settings.dataset == "mnist":
+    claim(kl_per_dimension.max() < 3 * kl_per_dimension.min(),
+          "on MNIST every dimension carries a share of the KL term within a factor of three of any other's",
+          largest=kl_per_dimension.max(), smallest=kl_per_dimension.min())
+else:
+    claim(kl_per_dimension.max() > 10 * kl_per_dimension.min(),
+          "on Fashion-MNIST the largest share of the KL term is more than ten times the smallest",
+          largest=kl_per_dimension.max(), smallest=kl_per_dimension.min())
 claim(rank_correlation > 0.8, "the dimensions that carry little KL are those whose means hardly move",
       spearman_rank_correlation=rank_correlation)
 
 # %% [markdown]
-# The KL term is spread unevenly over the dimensions, and the ones that carry little of it are
-# the ones whose posterior means hardly move from image to image: the encoder uses some
-# directions of the code far more than others and leaves the least used close to the prior, where
-# they cost little. How many pass the threshold of
-# $0.01$ depends on the data, the code size and the training; the count above is this run's.
+# How evenly the KL term is spread depends on the data. On MNIST, with this chapter's training,
+# every dimension carries a share within a factor of three of any other's: no dimension has
+# collapsed to the prior. On Fashion-MNIST the shares differ by far more than a factor of ten:
+# the encoder uses some directions of the code much more than others and leaves the least used
+# close to the prior, where they cost little. On both, the dimensions that carry less of the KL
+# term are the ones whose posterior means move less from image to image. How many pass the
+# threshold of $0.01$ depends on the data, the code size and the training; the count above is
+# this run's.
 
 # %% [markdown]
 # ## What "nats per image" means
@@ -491,8 +502,8 @@ print(f"a perfect decoder's cross-entropy on these grey-level images: {floor:.1f
 
 # %%
 torch.manual_seed(0)
-vae2d = VAE(embedding_dim=2)
-fit(vae2d, x_train, test=data.x_test, epochs=epochs)
+vae2d = VAE(embedding_dim=2).start_at_mean(x_train)
+fit(vae2d, x_train, test=data.x_test, **recipe)
 vae_codes = vae2d.embed(data.x_test)  # posterior means, (N, 2)
 print(f"standard deviation of the codes, per dimension: autoencoder {ae_codes.std(dim=0).numpy().round(2)}, "
       f"VAE {vae_codes.std(dim=0).numpy().round(2)}")
@@ -673,14 +684,19 @@ print("mean pixel entropy of each decoded plane:", {name: round(v, 4) for name, 
 
 # %% tags=["hide-cell"]
 blur_ratio = plane_blur["VAE"] / plane_blur["plain autoencoder"]
-claim(0.9 < blur_ratio < 1.1, "the two decoded planes are about equally blurred (within 10%)",
-      vae=plane_blur["VAE"], autoencoder=plane_blur["plain autoencoder"], ratio=blur_ratio)
+if settings.dataset == "mnist":
+    claim(blur_ratio > 1.1, "on MNIST the VAE's plane is the more blurred (by more than 10%)",
+          vae=plane_blur["VAE"], autoencoder=plane_blur["plain autoencoder"], ratio=blur_ratio)
+else:
+    claim(0.9 < blur_ratio < 1.1, "on Fashion-MNIST the two planes are about equally blurred (within 10%)",
+          vae=plane_blur["VAE"], autoencoder=plane_blur["plain autoencoder"], ratio=blur_ratio)
 
 # %% [markdown]
 # Both planes decode to plausible images almost everywhere, and both change gradually, with
-# blends where classes meet. By the entropies above they are about equally blurred: both
-# decoders draw averages, the plain autoencoder the image of least squared error for a code, the
-# VAE the probability of each pixel being on. The VAE's square has weak spots of its own, faint
+# blends where classes meet. By the entropies above, the VAE's plane is the more blurred on
+# MNIST, while on Fashion-MNIST the two are about equally blurred. Both decoders draw averages:
+# the plain autoencoder the image of least squared error for a code, the VAE the probability of
+# each pixel being on. The VAE's square has weak spots of its own, faint
 # or blended images in the parts of the prior that few codes use (compare with the scatter plot
 # above). The difference that matters is not in these pictures: the VAE's square is fixed by its
 # prior before training, while the autoencoder's box had to be read off its codes afterwards.
@@ -737,8 +753,8 @@ betas = {0.25: None, 1.0: vae2d, 4.0: None}
 for beta in betas:
     if betas[beta] is None:
         torch.manual_seed(0)
-        betas[beta] = VAE(embedding_dim=2, beta=beta)
-        fit(betas[beta], x_train, epochs=epochs)
+        betas[beta] = VAE(embedding_dim=2, beta=beta).start_at_mean(x_train)
+        fit(betas[beta], x_train, **recipe)
 beta_scores = {beta: negative_elbo(model, data.x_test) for beta, model in betas.items()}
 radius = {beta: model.embed(data.x_test).pow(2).sum(dim=1).mean().sqrt().item()
           for beta, model in betas.items()}
@@ -883,7 +899,7 @@ def grid_nll(vae, x, n, radius=5.0):
     return torch.cat(nll)
 
 
-x_eval = data.x_test[: settings.samples(1000)]
+x_eval = data.x_test[: settings.samples(500)]
 sample_counts = (1, 10, 100, 1000) if not settings.smoke else (1, 2)
 likelihood = {name: {K: importance_sampled_nll(model, x_eval, K) for K in sample_counts}
               for name, model in (("VAE, 20-D code", vae), ("VAE, 2-D code", vae2d))}
@@ -1096,8 +1112,8 @@ claim(min(samplers, key=entropy.get) == "VAE, 2-D code, beta = 0.25",
 #
 # ```python
 # torch.manual_seed(0)
-# no_kl = VAE(embedding_dim=2, beta=0.0)
-# fit(no_kl, x_train, epochs=epochs)
+# no_kl = VAE(embedding_dim=2, beta=0.0).start_at_mean(x_train)
+# fit(no_kl, x_train, **recipe)
 # class_scatter(no_kl.embed(data.x_test), data.y_test, data.classes)
 # plt.show()
 # image_grid(no_kl.generate(torch.randn(20, 2)), ncols=10)
@@ -1133,8 +1149,8 @@ claim(min(samplers, key=entropy.get) == "VAE, 2-D code, beta = 0.25",
 # ```python
 # torch.manual_seed(0)
 # x_binary, test_binary = torch.bernoulli(x_train), torch.bernoulli(data.x_test)
-# binary_vae = VAE(embedding_dim=20)
-# fit(binary_vae, x_binary, test=test_binary, epochs=epochs)
+# binary_vae = VAE(embedding_dim=20).start_at_mean(x_binary)
+# fit(binary_vae, x_binary, test=test_binary, **recipe)
 # binary = negative_elbo(binary_vae, test_binary)["negative_elbo"]
 # print(f"binarised: {binary:.1f}, grey levels: {scores['negative_elbo']:.1f}, floor: {floor:.1f} nats")
 # claim(binary > floor, "on binarised images the negative ELBO stays above the grey-level floor",
