@@ -240,7 +240,7 @@ print(f"output of the untrained model: {tuple(model(data.x_test[:8]).shape)}")
 # large steps move the weights quickly while they are far from any good solution; the late small
 # ones let them settle instead of bouncing around it, which a constant rate cannot do. Smith and
 # Topin found that it trains networks to a given accuracy in a fraction of the usual epochs, which
-# is what a short run needs; chapters 4 and 7 train this way too.
+# is what a short run needs; chapters 4 to 7 train this way too.
 #
 # One more choice concerns the start. With PyTorch's initial weights the untrained decoder draws
 # a uniform grey, far from every image. `model.start_at_mean(x_train)` sets the bias of its last

@@ -406,7 +406,7 @@ ax.minorticks_off()
 ax.legend(frameon=False)
 plot.show(fig, "Test error against code size for PCA (a line), the linear autoencoder (open "
           "circles) and the non-linear autoencoder (squares): the circles sit on PCA's line, and "
-          "the squares lie well below it at every code size, their lead largest at the middle size.")
+          "the squares lie well below it at every code size, by the largest factor at the middle size.")
 
 # %% [markdown]
 # Read the figure and the table together. The linear autoencoder's circles sit on PCA's line: a

@@ -72,8 +72,9 @@ aelib.use_style()  # the course's matplotlib style: importing aelib changes none
 # %% [markdown]
 # Every model in this chapter sees the same number of training images (about 150,000 passes
 # of an image through the network), so the number of epochs follows from the size of the
-# training set. Each trains with chapter 2's recipe: its decoder starts at the average image
-# (`start_at_mean`) and the learning rate follows the one-cycle schedule, peaking at 0.003.
+# training set. Each starts and trains as in chapter 2: its decoder starts at the average image
+# (`start_at_mean`) and the learning rate follows the one-cycle schedule, peaking at 0.003, here
+# in `fit`'s default batches of 128 images.
 
 # %%
 data = aelib.load_dataset()
@@ -818,8 +819,8 @@ claim(blur[4.0] < 1.02 * blur[1.0], "the beta = 4 square is no more blurred than
 # at $\beta = 4$, where it is largest. Between $\beta = 0.25$ and $1$ the order is not
 # guaranteed: at exact optima on the training images, the reconstruction term cannot fall and
 # the KL term cannot rise as $\beta$ grows (compare each optimum's loss at the other $\beta$), but
-# these are test images and optima found by a short run, and on MNIST the reconstruction term
-# even comes out slightly larger at $\beta = 0.25$. The code radius shrinks with $\beta$: the
+# these are test images and optima found by a short run, so the order of these two is not
+# guaranteed (the column shows this run's). The code radius shrinks with $\beta$: the
 # scatter plots contract towards the prior's circle. So does the share of the prior's mass in
 # holes: a heavier KL term pulls the aggregate posterior closer to the prior and leaves fewer
 # of its regions uncovered.
@@ -923,8 +924,8 @@ claim(two_d_estimates[1] - two_d_estimates[sample_counts[-1]] > two_d_estimates[
       elbo=two_d_estimates[1], largest_K=two_d_estimates[sample_counts[-1]], grid=fine)
 
 # %% [markdown]
-# Every row falls as $K$ grows: the ELBO ($K = 1$) is loose by several nats per image, for the
-# 20-D VAE as for the 2-D one. For the 2-D VAE, the grid gives the value the estimates approach,
+# Every row falls as $K$ grows: the ELBO ($K = 1$) is loose for both models, by an amount that
+# depends on the model and the data (compare the first column with the last ones). For the 2-D VAE, the grid gives the value the estimates approach,
 # and the two grid sizes agree, so the sum has converged. A thousand codes per image close most
 # of its gap but not all: when the encoder's Gaussian is narrower than the true posterior or
 # shaped differently, the estimate leans on rare codes with large weights, and it converges
@@ -1015,8 +1016,8 @@ claim(confidence["test images"] > max(confidence[name] for name in samplers)
 claim(min(confidence[name] for name in ae_samplers) > max(confidence[name] for name in vae_samplers),
       "both autoencoder generators draw images the classifier is surer of than any VAE's prior samples",
       **{name: confidence[name] for name in samplers})
-claim(confidence["autoencoder + mixture of 10"] > confidence["autoencoder + fitted Gaussian"],
-      "the mixture of ten does better than the single Gaussian",
+claim(confidence["autoencoder + mixture of 10"] > confidence["autoencoder + fitted Gaussian"] - 0.01,
+      "the mixture of ten does at least as well as the single Gaussian (within 0.01)",
       mixture=confidence["autoencoder + mixture of 10"], gaussian=confidence["autoencoder + fitted Gaussian"])
 claim(min(entropy[name] for name in ae_samplers) > entropy["VAE, 2-D code (beta = 1)"],
       "the autoencoder's samples spread over the classes more evenly than the 2-D VAE's",
@@ -1036,7 +1037,7 @@ claim(min(samplers, key=entropy.get) == "VAE, 2-D code, beta = 0.25",
 # evenly over the ten classes. Every generator falls short of them, and the plain autoencoder
 # comes out ahead of the VAEs: with either fitted density it draws images the classifier is
 # surer of than any VAE's prior samples, spread over the classes more evenly than the 2-D VAE's,
-# and the mixture of ten does better than the single Gaussian. That holds on MNIST and on
+# and the mixture of ten does at least as well as the single Gaussian. That holds on MNIST and on
 # Fashion-MNIST alike, and it is what Ghosh and co-authors {cite}`ghosh2020` found with larger
 # models and other measures. So the pictures at the start of the chapter did not mislead: the
 # autoencoder's samples from a fitted density look at least as good as the VAE's, and by this
@@ -1083,15 +1084,20 @@ claim(min(samplers, key=entropy.get) == "VAE, 2-D code, beta = 0.25",
 
 # %% [markdown]
 # **2. One sample or ten?** `negative_elbo` estimates the reconstruction term with a single
-# sample of $z$ per image. Score `vae2d` ten times and look at the spread of the ten results.
-# Is one sample per image enough for a test-set average?
+# sample of $z$ per image, drawn from a fixed seed so that a score repeats exactly. The model's
+# own `vae2d.negative_elbo(x)` draws fresh samples at every call and returns the two terms per
+# image: score the test set with it ten times and look at the spread of the ten averages. Is one
+# sample per image enough for a test-set average?
 
 # %% [markdown]
 # <details>
 # <summary>Solution</summary>
 #
 # ```python
-# runs = torch.tensor([negative_elbo(vae2d, data.x_test)["negative_elbo"] for _ in range(10)])
+# torch.manual_seed(0)
+# test_images = data.x_test.to(vae2d.device)
+# with torch.no_grad():  # each call: the reconstruction term and the KL per image, summed, then averaged
+#     runs = torch.stack([sum(vae2d.negative_elbo(test_images)).mean().cpu() for _ in range(10)])
 # print(f"mean {runs.mean():.2f}, standard deviation {runs.std():.3f} nats per image")
 # claim(runs.max() - runs.min() < 1, "the ten results differ by less than a nat",
 #       spread=runs.max() - runs.min())

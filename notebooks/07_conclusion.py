@@ -55,8 +55,8 @@ aelib.use_style()  # the course's matplotlib style: importing aelib changes none
 #
 # Every method gets the same training images and the same code size, $k = 16$. PCA and the
 # uncentred truncated SVD are fitted in closed form; the autoencoder (784 → 512 → 128 → 16 and
-# back) and the VAE (784 → 400 → 16 and back) are trained with chapter 2's recipe: `aelib.fit`
-# with the one-cycle schedule, from a decoder that starts at the average image.
+# back) and the VAE (784 → 400 → 16 and back) start and train as in chapter 2: `aelib.fit` with
+# the one-cycle schedule, from a decoder that starts at the average image.
 # As everywhere in the course, `AELIB_DATASET=fashion` switches the data set.
 
 # %%
@@ -199,8 +199,7 @@ show(image_rows({name: images[:10] for name, images in samples.items()}),
 
 # %% [markdown]
 # Chapter 5's judge of samples puts numbers to the rows: a small classifier trained on the real
-# training images scores the 1,000 samples of each method by its mean confidence in their top
-# class, and by the entropy of the histogram of the classes it sees in them (at most
+# training images scores the samples of each method by its mean confidence in their top class, and by the entropy of the histogram of the classes it sees in them (at most
 # $\log 10 \approx 2.30$ nats, when they spread evenly over the ten classes).
 
 # %%
@@ -208,23 +207,26 @@ scorer = SampleScorer.fit(x_train, data.y_train[: len(x_train)])
 quality = {"test images": scorer.score(x_test), **{name: scorer.score(images) for name, images in samples.items()}}
 Table([{"images": name, "confidence": q["confidence"], "class entropy": q["class_entropy"]}
        for name, q in quality.items()], {"confidence": ".3f", "class entropy": ".2f"},
-      caption="A classifier's judgement of each method's samples; class entropy in nats")
+      caption=f"A classifier's judgement of {m:,} samples of each method; class entropy in nats")
 
 # %% tags=["hide-cell"]
 claim(quality["autoencoder"]["confidence"] > max(quality["PCA"]["confidence"], quality["truncated SVD"]["confidence"]),
       "the classifier is surer of the autoencoder's samples than of either linear method's",
       autoencoder=quality["autoencoder"]["confidence"], pca=quality["PCA"]["confidence"],
       svd=quality["truncated SVD"]["confidence"])
+claim(quality["VAE"]["confidence"] < quality["autoencoder"]["confidence"],
+      "the classifier is less sure of the VAE's samples than of the autoencoder's",
+      vae=quality["VAE"]["confidence"], autoencoder=quality["autoencoder"]["confidence"])
 
 # %% [markdown]
 # The linear methods can only add and subtract their components, so their samples are blurry
 # superpositions, with negative pixel values clipped away, and the classifier is less sure of
 # them than of the autoencoder's. The autoencoder with its fitted Gaussian is a real generator,
 # and regularised deterministic autoencoders with a density fitted after training have
-# been shown to sample as well as a VAE {cite}`ghosh2020`. So the VAE's row need not be the
-# better one (compare its confidence with the autoencoder's in the table): where its prior puts
-# codes that no training image uses, its samples come out faint or malformed (chapter 5 measured
-# those holes). What sets the VAE apart is not the look of its samples but what comes with them:
+# been shown to sample as well as a VAE {cite}`ghosh2020`. Here the VAE's row is the weaker of
+# the two: the classifier is less sure of its samples than of the autoencoder's. Where its prior
+# puts codes that no training image uses, its samples come out faint or malformed (chapter 5
+# measured such holes for a 2-D code). What sets the VAE apart is not the look of its samples but what comes with them:
 # a prior fixed before training, a latent space that training keeps regular, and a bound on
 # $\log p(x)$ for any image.
 
@@ -442,8 +444,8 @@ aelib.scoreboard.record("vae_test_nll_nats", nll_binary, importance_samples=K, b
 # codes = []
 # for seed in (0, 1):
 #     torch.manual_seed(seed)
-#     model = MLPAutoencoder(embedding_dim=k)
-#     fit(model, x_train, epochs=epochs, seed=seed, progress="off")
+#     model = MLPAutoencoder(embedding_dim=k).start_at_mean(x_train)
+#     fit(model, x_train, epochs=epochs, lr=3e-3, schedule="one-cycle", seed=seed, progress="off")
 #     print(f"autoencoder, seed {seed}: test MSE {reconstruction_mse(model, x_test):.4f}")
 #     codes.append(model.embed(x_test))
 # correlation = torch.corrcoef(torch.cat(codes, dim=1).T)[:k, k:]  # (k, k): run 1 against run 2
