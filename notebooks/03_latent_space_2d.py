@@ -307,13 +307,15 @@ show(image_grid(model.generate(random_codes), ncols=10, titles=[str(i + 1) for i
 # class_scatter(codes_b, data.y_test, data.classes, title="second run")
 # plt.show()
 # accuracy_b = knn_accuracy(model_b.embed(x_train), y_train, codes_b, data.y_test)
-# print(f"5-NN accuracy: {accuracy_b:.1%} (first run {knn['autoencoder']:.1%})")
-# claim(abs(accuracy_b - knn["autoencoder"]) < 0.05, "the second run's k-NN accuracy is similar",
-#       first=knn["autoencoder"], second=accuracy_b)
+# print(f"5-NN accuracy: {accuracy_b:.1%} (first run {knn['autoencoder']:.1%}, PCA {knn['PCA']:.1%})")
+# claim(accuracy_b > knn["PCA"], "the second run's codes also separate the classes better than PCA's",
+#       first=knn["autoencoder"], second=accuracy_b, pca=knn["PCA"])
 # ```
 #
-# The clusters come back and the k-NN accuracy is similar, but the layout is rotated, reflected,
-# stretched or rearranged, and the codes span different ranges. The reconstruction loss does not
+# The clusters come back, and the codes again separate the classes better than PCA's, though not
+# necessarily as well as the first run's: the k-NN accuracy of a two-number map depends on the
+# layout a run happens to find (compare the two printed accuracies). The layout is rotated,
+# reflected, stretched or rearranged, and the codes span different ranges. The reconstruction loss does not
 # care how the plane is oriented or scaled, so the axes $z_1$ and $z_2$ have no fixed meaning;
 # only the arrangement of the images relative to each other does.
 #
