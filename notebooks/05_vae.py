@@ -819,8 +819,8 @@ claim(blur[4.0] < 1.02 * blur[1.0], "the beta = 4 square is no more blurred than
 # at $\beta = 4$, where it is largest. Between $\beta = 0.25$ and $1$ the order is not
 # guaranteed: at exact optima on the training images, the reconstruction term cannot fall and
 # the KL term cannot rise as $\beta$ grows (compare each optimum's loss at the other $\beta$), but
-# these are test images and optima found by a short run, so the order of these two is not
-# guaranteed (the column shows this run's). The code radius shrinks with $\beta$: the
+# these are test images and optima found by a short run (the column shows this run's order). The
+# code radius shrinks with $\beta$: the
 # scatter plots contract towards the prior's circle. So does the share of the prior's mass in
 # holes: a heavier KL term pulls the aggregate posterior closer to the prior and leaves fewer
 # of its regions uncovered.
@@ -925,8 +925,8 @@ claim(two_d_estimates[1] - two_d_estimates[sample_counts[-1]] > two_d_estimates[
 
 # %% [markdown]
 # Every row falls as $K$ grows: the ELBO ($K = 1$) is loose for both models, by an amount that
-# depends on the model and the data (compare the first column with the last ones). For the 2-D VAE, the grid gives the value the estimates approach,
-# and the two grid sizes agree, so the sum has converged. A thousand codes per image close most
+# depends on the model and the data (compare the first column with the last ones). For the 2-D
+# VAE, the grid gives the value the estimates approach, and the two grid sizes agree, so the sum has converged. A thousand codes per image close most
 # of its gap but not all: when the encoder's Gaussian is narrower than the true posterior or
 # shaped differently, the estimate leans on rare codes with large weights, and it converges
 # slowly. The gap the ELBO leaves is the price of the encoder's approximation, and it is one

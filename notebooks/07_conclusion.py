@@ -64,6 +64,7 @@ data = aelib.load_dataset()
 n = settings.samples(10_000)
 x_train, x_test = data.x_train[:n], data.x_test[: settings.samples(2_000)]
 k, epochs = 16, settings.epochs(10)
+recipe = dict(epochs=epochs, lr=3e-3, schedule="one-cycle", progress="off")  # chapter 2's schedule
 print(data)
 print(f"fitting on {len(x_train):,} images, code size k = {k}, {epochs} epoch(s) for the networks")
 
@@ -81,10 +82,10 @@ svd, svd_seconds = best_time(lambda: TruncatedSVD(k).fit(x_train))
 
 torch.manual_seed(0)
 autoencoder = MLPAutoencoder(embedding_dim=k).start_at_mean(x_train)
-ae_history = fit(autoencoder, x_train, test=x_test, epochs=epochs, lr=3e-3, schedule="one-cycle", progress="off")
+ae_history = fit(autoencoder, x_train, test=x_test, **recipe)
 torch.manual_seed(0)
 vae = VAE(embedding_dim=k).start_at_mean(x_train)
-vae_history = fit(vae, x_train, epochs=epochs, lr=3e-3, schedule="one-cycle", progress="off")
+vae_history = fit(vae, x_train, **recipe)
 
 # %% [markdown]
 # To compare quality as well as cost, each method reconstructs the test images. The truncated SVD
@@ -199,8 +200,9 @@ show(image_rows({name: images[:10] for name, images in samples.items()}),
 
 # %% [markdown]
 # Chapter 5's judge of samples puts numbers to the rows: a small classifier trained on the real
-# training images scores the samples of each method by its mean confidence in their top class, and by the entropy of the histogram of the classes it sees in them (at most
-# $\log 10 \approx 2.30$ nats, when they spread evenly over the ten classes).
+# training images scores the samples of each method by its mean confidence in their top class,
+# and by the entropy of the histogram of the classes it sees in them (at most $\log 10 \approx
+# 2.30$ nats, when they spread evenly over the ten classes).
 
 # %%
 scorer = SampleScorer.fit(x_train, data.y_train[: len(x_train)])
@@ -226,8 +228,8 @@ claim(quality["VAE"]["confidence"] < quality["autoencoder"]["confidence"],
 # been shown to sample as well as a VAE {cite}`ghosh2020`. Here the VAE's row is the weaker of
 # the two: the classifier is less sure of its samples than of the autoencoder's. Where its prior
 # puts codes that no training image uses, its samples come out faint or malformed (chapter 5
-# measured such holes for a 2-D code). What sets the VAE apart is not the look of its samples but what comes with them:
-# a prior fixed before training, a latent space that training keeps regular, and a bound on
+# measured such holes for a 2-D code). What sets the VAE apart is not the look of its samples
+# but what comes with them: a prior fixed before training, a latent space that training keeps regular, and a bound on
 # $\log p(x)$ for any image.
 
 # %% [markdown]
@@ -445,7 +447,7 @@ aelib.scoreboard.record("vae_test_nll_nats", nll_binary, importance_samples=K, b
 # for seed in (0, 1):
 #     torch.manual_seed(seed)
 #     model = MLPAutoencoder(embedding_dim=k).start_at_mean(x_train)
-#     fit(model, x_train, epochs=epochs, lr=3e-3, schedule="one-cycle", seed=seed, progress="off")
+#     fit(model, x_train, seed=seed, **recipe)
 #     print(f"autoencoder, seed {seed}: test MSE {reconstruction_mse(model, x_test):.4f}")
 #     codes.append(model.embed(x_test))
 # correlation = torch.corrcoef(torch.cat(codes, dim=1).T)[:k, k:]  # (k, k): run 1 against run 2
