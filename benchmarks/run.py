@@ -1,7 +1,7 @@
 """Measure the course's speed: ``python benchmarks/run.py`` (all parts) or ``--part 1 2``.
 
 1. aelib's training loop against the usual torchvision + DataLoader loop (MLP VAE).
-2. The conv autoencoder's throughput before and after aelib's CPU speed-ups, against matmul.
+2. The conv autoencoder's throughput before and after aelib's CPU speed-ups.
 3. Every notebook executed at full budget on Fashion-MNIST: each chapter's time and the total.
 
 The parts measured replace theirs in ``results/latest.json`` (rendered by ``report.py``). With
@@ -28,18 +28,12 @@ from common import load_average, machine
 from aelib.settings import settings
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", nargs="+", choices=["1", "2", "3"], default=["1", "2", "3"])
     parser.add_argument("--epochs", type=int, default=10, help="part 1: epochs of each loop (10)")
     parser.add_argument("--threads", type=int, help="torch threads, also the kernels' OMP_NUM_THREADS")
-    return parser.parse_args(argv)
-
-
-def main(argv=None) -> int:
-    args = parse_args(argv)
+    args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
         os.environ["OMP_NUM_THREADS"] = str(args.threads)
