@@ -316,8 +316,8 @@ show(image_grid(model.generate(random_codes), ncols=10, titles=[str(i + 1) for i
 # necessarily as well as the first run's: the k-NN accuracy of a two-number map depends on the
 # layout a run happens to find (compare the two printed accuracies). The layout is rotated,
 # reflected, stretched or rearranged, and the codes span different ranges. The reconstruction
-# loss does not care how the plane is oriented or scaled, so the axes $z_1$ and $z_2$ have no fixed meaning;
-# only the arrangement of the images relative to each other does.
+# loss does not care how the plane is oriented or scaled, so the axes $z_1$ and $z_2$ have no
+# fixed meaning; only the arrangement of the images relative to each other does.
 #
 # </details>
 

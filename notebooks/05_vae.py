@@ -820,10 +820,9 @@ claim(blur[4.0] < 1.02 * blur[1.0], "the beta = 4 square is no more blurred than
 # guaranteed: at exact optima on the training images, the reconstruction term cannot fall and
 # the KL term cannot rise as $\beta$ grows (compare each optimum's loss at the other $\beta$), but
 # these are test images and optima found by a short run (the column shows this run's order). The
-# code radius shrinks with $\beta$: the
-# scatter plots contract towards the prior's circle. So does the share of the prior's mass in
-# holes: a heavier KL term pulls the aggregate posterior closer to the prior and leaves fewer
-# of its regions uncovered.
+# code radius shrinks with $\beta$: the scatter plots contract towards the prior's circle. So
+# does the share of the prior's mass in holes: a heavier KL term pulls the aggregate posterior
+# closer to the prior and leaves fewer of its regions uncovered.
 #
 # The decoded squares do not simply get blurrier as $\beta$ grows. By the entropies, the
 # $\beta = 0.25$ square is the most blurred of the three and the $\beta = 4$ square is no more
@@ -926,12 +925,13 @@ claim(two_d_estimates[1] - two_d_estimates[sample_counts[-1]] > two_d_estimates[
 # %% [markdown]
 # Every row falls as $K$ grows: the ELBO ($K = 1$) is loose for both models, by an amount that
 # depends on the model and the data (compare the first column with the last ones). For the 2-D
-# VAE, the grid gives the value the estimates approach, and the two grid sizes agree, so the sum has converged. A thousand codes per image close most
-# of its gap but not all: when the encoder's Gaussian is narrower than the true posterior or
-# shaped differently, the estimate leans on rare codes with large weights, and it converges
-# slowly. The gap the ELBO leaves is the price of the encoder's approximation, and it is one
-# reason the ELBO is a fair but pessimistic score: two models can differ by their encoders' fit
-# rather than by how well they describe the images.
+# VAE, the grid gives the value the estimates approach, and the two grid sizes agree, so the sum
+# has converged. A thousand codes per image close most of its gap but not all: when the
+# encoder's Gaussian is narrower than the true posterior or shaped differently, the estimate
+# leans on rare codes with large weights, and it converges slowly. The gap the ELBO leaves is
+# the price of the encoder's approximation, and it is one reason the ELBO is a fair but
+# pessimistic score: two models can differ by their encoders' fit rather than by how well they
+# describe the images.
 
 # %% [markdown]
 # ## Which generator draws the best images?

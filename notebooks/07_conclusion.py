@@ -229,8 +229,8 @@ claim(quality["VAE"]["confidence"] < quality["autoencoder"]["confidence"],
 # the two: the classifier is less sure of its samples than of the autoencoder's. Where its prior
 # puts codes that no training image uses, its samples come out faint or malformed (chapter 5
 # measured such holes for a 2-D code). What sets the VAE apart is not the look of its samples
-# but what comes with them: a prior fixed before training, a latent space that training keeps regular, and a bound on
-# $\log p(x)$ for any image.
+# but what comes with them: a prior fixed before training, a latent space that training keeps
+# regular, and a bound on $\log p(x)$ for any image.
 
 # %% [markdown]
 # ## Side by side
