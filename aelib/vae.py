@@ -49,7 +49,7 @@ def bernoulli_nll(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 class VAE(AutoencoderBase):
     """A fully connected VAE: 784 -> hidden -> (mu, logvar) and embedding_dim -> hidden -> 784
-    pixel logits (Kingma & Welling's MNIST model with the defaults)."""
+    pixel logits (with the defaults, the layer sizes of PyTorch's VAE example)."""
 
     def __init__(
         self, embedding_dim: int = 20, hidden: tuple[int, ...] = (400,), channels: int = 1, beta: float = 1.0

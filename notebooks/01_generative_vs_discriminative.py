@@ -212,12 +212,17 @@ show(fig, "Each region is tinted in the colour of the class predicted there, pal
 # side of it. The generative classifier's boundary bends between the moons, because at every
 # point it asks which class's density is higher there. The test accuracies printed above (and in
 # the titles) measure the difference. Far from the data, where neither class has training points,
-# the generative boundary is decided by the tails of the Gaussians alone, which explains its turns
-# near the edges of the plot: no data support it there.
+# the generative boundary is decided by the tails of the Gaussians alone, which is why it can
+# turn in unexpected ways near the edges of the plot: no data support it there.
 #
 # %% tags=["hide-cell"]
 claim(acc_generative > acc_logreg, "the bent boundary is more accurate than the straight one",
       generative=acc_generative, logistic_regression=acc_logreg)
+# The upper moon's tip is its right end, the lower moon's its left end: where a straight line errs.
+wrong = logreg.predict(x_test) != y_test
+tips = {c: x_test[wrong & (y_test == c), 0].mean() - x_test[y_test == c, 0].mean() for c in range(2)}
+claim(tips[0] > 0.5 and tips[1] < -0.5, "the straight line's mistakes lie at the tips of both moons",
+      upper_moon_mistakes_right_of_its_centre_by=tips[0], lower_moon_mistakes_right_of_its_centre_by=tips[1])
 
 # %% [markdown]
 # Do not read this as "generative beats discriminative". The advantage here comes from a flexible
@@ -239,6 +244,8 @@ x_new = np.empty((len(y_new), 2))
 for c in range(2):  # x ~ p(x | y = c)
     x_new[y_new == c] = class_densities[c].sample((y_new == c).sum())[0]
 print(f"sampled {len(x_new)} new points: {np.bincount(y_new)} per class")
+on_own_moon = (posterior(x_new).argmax(axis=1) == y_new).mean()
+print(f"{on_own_moon:.1%} of the samples lie where the model's own classifier gives their class")
 
 # %% [markdown]
 # Below, real and sampled points side by side. The grey lines, the same in both panels, are
@@ -258,6 +265,9 @@ show(fig, "Real training points (left) and as many points sampled from the model
      "the same grey contours of the model's density p(x), which follow the two arcs. The samples "
      "are new points, yet they follow the arcs and keep each class on its own moon; a few land "
      "a little off the arc.")
+
+# %% tags=["hide-cell"]
+claim(on_own_moon > 0.9, "the samples keep each class on its own moon", share_on_own_moon=on_own_moon)
 
 # %% [markdown]
 # The sampled points are new, not copies, yet they follow the two arcs and keep each class on its
@@ -291,6 +301,8 @@ print(f"training points:     log p(x) from {log_px_train.min():.1f} to {log_px_t
 far_log_px = logsumexp(log_joint(x_far))
 claim(far_log_px < log_px_train.min() - 5, "log p(x) of the far point is far below every training point's",
       far_point=far_log_px, lowest_training_point=log_px_train.min())
+sure = {"logistic regression": logreg.predict_proba(x_far)[0].max(), "generative": posterior(x_far)[0].max()}
+claim(min(sure.values()) > 0.9, "both classifiers can be confident about the far point", **sure)
 
 # %% [markdown]
 # ## Examples of each family
