@@ -35,9 +35,7 @@
 # %%
 # On Colab, install the course's helper package; elsewhere this cell does nothing.
 # Set AELIB_REPOSITORY to install it from elsewhere (a fork, a branch, a local copy).
-import os
-import subprocess
-import sys
+import os, subprocess, sys
 
 if "google.colab" in sys.modules:
     repository = "git+https://github.com/autoencoders-course/autoencoders-course"
