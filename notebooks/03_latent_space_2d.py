@@ -45,6 +45,7 @@ if "google.colab" in sys.modules:
 # %%
 import matplotlib.pyplot as plt
 import torch
+from sklearn.metrics import confusion_matrix
 from sklearn.neighbors import KNeighborsClassifier
 
 import aelib
@@ -170,8 +171,9 @@ latent_explorer(model, codes, data.y_test, data.classes, extent=extent)
 # %%
 pca = PCA(2).fit(x_train)
 pca_codes = pca.embed(data.x_test)
+train_codes = model.embed(x_train)
 knn = {
-    "autoencoder": knn_accuracy(model.embed(x_train), y_train, codes, data.y_test),
+    "autoencoder": knn_accuracy(train_codes, y_train, codes, data.y_test),
     "PCA": knn_accuracy(pca.embed(x_train), y_train, pca_codes, data.y_test),
 }
 mse = {"autoencoder": ae_mse, "PCA": reconstruction_mse(pca, data.x_test)}
@@ -183,11 +185,10 @@ Table([{"2-D code": name, "5-NN accuracy": knn[name], "test MSE": mse[name]} for
 # that the vote gives to the other:
 
 # %%
-votes = KNeighborsClassifier(5).fit(model.embed(x_train).numpy(), y_train.numpy()).predict(codes.numpy())
-confusion = torch.zeros(len(data.classes), len(data.classes))
-confusion.index_put_((data.y_test, torch.from_numpy(votes)), torch.ones(len(votes)), accumulate=True)
+votes = KNeighborsClassifier(5).fit(train_codes.numpy(), y_train.numpy()).predict(codes.numpy())
+confusion = confusion_matrix(data.y_test.numpy(), votes)
 mixed = confusion + confusion.T  # both directions of each pair
-pairs = sorted(((mixed[a, b].item(), a, b) for a in range(len(data.classes)) for b in range(a)), reverse=True)
+pairs = sorted(((mixed[a, b], a, b) for a in range(len(data.classes)) for b in range(a)), reverse=True)
 for count, a, b in pairs[:3]:
     print(f"{data.classes[b]} and {data.classes[a]}: {count:.0f} test codes given to the other class")
 
@@ -408,7 +409,6 @@ claim(agreement["farthest"] > 0.5, "far from every test code, most images still 
 # <summary>Solution</summary>
 #
 # ```python
-# train_codes = model.embed(x_train)
 # by_k = {}
 # for k in (1, 5, 25):
 #     ae = knn_accuracy(train_codes, y_train, codes, data.y_test, k=k)

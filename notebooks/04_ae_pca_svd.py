@@ -443,9 +443,8 @@ aelib.scoreboard.record("ae_test_error_per_image_k32", 784 * nonlinear_mse[32], 
 # by each model.
 
 # %%
-rows = {"original": x_test[:10], "PCA": pca_reconstruction(x_test[:10], 8),
-        "linear AE": linear_aes[8].reconstruct(x_test[:10]),
-        "non-linear AE": nonlinear_aes[8].reconstruct(x_test[:10])}
+rows = {"original": originals, "PCA": pca_reconstruction(originals, 8),
+        "linear AE": linear_aes[8].reconstruct(originals), "non-linear AE": nonlinear_aes[8].reconstruct(originals)}
 plot.show(plot.image_rows(rows),
           "Ten test images (top row) rebuilt from codes of eight numbers by PCA, the linear "
           "autoencoder and the non-linear autoencoder, one row each: the PCA and linear "
